@@ -1,0 +1,1 @@
+"""Pure Keras/TensorFlow GAN code. Imports no Kedro, so it can be used and tested alone."""

@@ -1,0 +1,90 @@
+"""DCGAN generator and discriminator whose depth follows from the image size.
+
+The generator starts from a small ``base x base`` feature map and doubles it with strided
+transposed convolutions until it reaches the image size (28 = 7 x 2 x 2, 64 = 4 x 2^4,
+300 = 75 x 2 x 2); the discriminator mirrors it with strided convolutions.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+MIN_BASE = 4
+MAX_BASE = 80
+MAX_BLOCKS = 5
+
+
+def _doublings(image_size: int) -> tuple[int, int]:
+    """Halve the size as often as allowed; return (base, number of halvings)."""
+    blocks, base = 0, image_size
+    while blocks < MAX_BLOCKS and base % 2 == 0 and base // 2 >= MIN_BASE:
+        base //= 2
+        blocks += 1
+    return base, blocks
+
+
+def _is_valid(image_size: int) -> bool:
+    base, blocks = _doublings(image_size)
+    return blocks > 0 and base <= MAX_BASE
+
+
+def upsampling_plan(image_size: int) -> tuple[int, int]:
+    """Return ``(base, blocks)`` with ``base * 2**blocks == image_size``.
+
+    Uses as many doublings as the size allows (at most ``MAX_BLOCKS``, base at least
+    ``MIN_BASE``); sizes that leave too large a base (odd sizes, say) are rejected with the
+    valid sizes nearby, because the dense layer on a huge base map would not fit in memory.
+    """
+    if not _is_valid(image_size):
+        nearby = [s for s in range(max(8, image_size - 24), image_size + 25) if _is_valid(s)]
+        raise ValueError(
+            f"image_size={image_size} cannot be built by doubling a base map of "
+            f"{MIN_BASE}..{MAX_BASE} pixels; valid sizes nearby: {nearby}"
+        )
+    return _doublings(image_size)
+
+
+def _filters(width: int, blocks: int, level: int) -> int:
+    """Channel count at ``level`` (0 = the coarsest map): halves with every doubling of size."""
+    return max(width * 2 ** (blocks - 1 - level), 8)
+
+
+def build_generator(
+    image_shape: tuple[int, int, int], latent_dim: int, width: int = 64, kernel_size: int = 4
+) -> keras.Model:
+    """z ~ N(0, 1) of ``latent_dim`` -> image of ``image_shape`` in [-1, 1] (tanh)."""
+    size, _, channels = image_shape
+    base, blocks = upsampling_plan(size)
+    z = keras.Input((latent_dim,), name="z")
+    x = layers.Dense(base * base * _filters(width, blocks, -1), use_bias=False)(z)
+    x = layers.BatchNormalization()(x)
+    x = layers.ReLU()(x)
+    x = layers.Reshape((base, base, _filters(width, blocks, -1)))(x)
+    for level in range(blocks - 1):
+        x = layers.Conv2DTranspose(
+            _filters(width, blocks, level), kernel_size, strides=2, padding="same", use_bias=False
+        )(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.ReLU()(x)
+    x = layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same")(x)
+    # Outputs stay float32 under mixed precision so samples and losses are exact.
+    image = layers.Activation("tanh", dtype="float32", name="image")(x)
+    return keras.Model(z, image, name="generator")
+
+
+def build_discriminator(
+    image_shape: tuple[int, int, int], width: int = 64, kernel_size: int = 4, dropout: float = 0.0
+) -> keras.Model:
+    """Image -> one real/fake logit (float32)."""
+    _, blocks = upsampling_plan(image_shape[0])
+    image = keras.Input(image_shape, name="image")
+    x = image
+    for level in reversed(range(blocks)):
+        x = layers.Conv2D(_filters(width, blocks, level), kernel_size, strides=2, padding="same")(x)
+        x = layers.LeakyReLU(0.2)(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
+    x = layers.Flatten()(x)
+    logit = layers.Dense(1, dtype="float32", name="logit")(x)
+    return keras.Model(image, logit, name="discriminator")

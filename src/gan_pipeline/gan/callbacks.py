@@ -1,0 +1,123 @@
+"""Keras callbacks that make a long GAN run safe to kill and easy to follow."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from gan_pipeline.gan.images import make_grid
+
+
+class NonFiniteLossError(RuntimeError):
+    """A loss became NaN or inf; training stopped before any checkpoint of it was written."""
+
+
+class TrainingRecord(keras.callbacks.Callback):
+    """Per-step loss history, images/s and fixed-noise sample grids, kept across resumes.
+
+    The record lives beside the checkpoints (``history.csv``, ``grids.npz``) and is written at
+    every checkpoint, so a resumed run continues the same curves instead of starting new ones.
+    """
+
+    def __init__(self, state_dir: Path, fixed_noise: np.ndarray, batch_size: int):
+        super().__init__()
+        self.state_dir = Path(state_dir)
+        self.fixed_noise = fixed_noise
+        self.batch_size = batch_size
+        self.rows: list[dict[str, float]] = []
+        self.grids: dict[int, np.ndarray] = {}
+        self.steps_per_epoch = 1
+        self._epoch = 0
+        self._last_batch = 0
+        self._tick = 0.0
+
+    def restore(self, step: int) -> None:
+        """Reload what was recorded up to the restored checkpoint ``step``."""
+        history = self.state_dir / "history.csv"
+        if history.exists():
+            frame = pd.read_csv(history)
+            self.rows = frame[frame["step"] <= step].to_dict("records")
+        grids = self.state_dir / "grids.npz"
+        if grids.exists():
+            with np.load(grids) as stored:
+                self.grids = {int(k): stored[k] for k in stored.files if int(k) <= step}
+
+    def save(self) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.history().to_csv(self.state_dir / "history.csv", index=False)
+        np.savez_compressed(
+            self.state_dir / "grids.npz", **{str(k): v for k, v in self.grids.items()}
+        )
+
+    def history(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows)
+
+    def sample_grid(self, step: int) -> None:
+        samples = self.model.generator(self.fixed_noise, training=False)
+        self.grids[step] = make_grid(np.asarray(samples, dtype=np.float32))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+        self._last_batch = 0
+        self._tick = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        # With steps_per_execution > 1 Keras calls this once per executed chunk.
+        now = time.perf_counter()
+        done = batch + 1 - self._last_batch
+        logs["img_per_s"] = done * self.batch_size / max(now - self._tick, 1e-9)
+        self._tick, self._last_batch = now, batch + 1
+        step = self._epoch * self.steps_per_epoch + batch + 1
+        self.rows.append({"step": step, **{k: float(v) for k, v in logs.items()}})
+
+
+class NonFiniteLossGuard(keras.callbacks.Callback):
+    """Stops training with a clear error on the first NaN/inf loss.
+
+    Runs before the checkpoint callback, so the last checkpoint on disk stays the last good one.
+    """
+
+    def __init__(self, checkpoint_dir: Path, keys: tuple[str, ...] = ("d_loss", "g_loss")):
+        super().__init__()
+        self.checkpoint_dir = checkpoint_dir
+        self.keys = keys
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        bad = {k: float(logs[k]) for k in self.keys if not math.isfinite(float(logs[k]))}
+        if bad:
+            step = self._epoch * self.params["steps"] + batch + 1
+            last = tf.train.latest_checkpoint(str(self.checkpoint_dir))
+            raise NonFiniteLossError(
+                f"non-finite loss {bad} at step {step}; training stopped. "
+                f"Last good checkpoint kept: {last or 'none yet'} (lower the learning rates, "
+                "check the input data for NaNs, or use float32 precision)."
+            )
+
+
+class Checkpointing(keras.callbacks.Callback):
+    """Writes G, D, both optimizers and the step at the end of every round of steps."""
+
+    def __init__(
+        self, manager: tf.train.CheckpointManager, step: tf.Variable, record: TrainingRecord
+    ):
+        super().__init__()
+        self.manager = manager
+        self.step = step
+        self.record = record
+
+    def on_epoch_end(self, epoch, logs=None):
+        step = (epoch + 1) * self.record.steps_per_epoch
+        self.step.assign(step)
+        self.record.sample_grid(step)
+        self.manager.save(checkpoint_number=step)
+        self.record.save()

@@ -1,0 +1,175 @@
+"""Train a GAN on an image array: seeded, checkpointed, resumable.
+
+Small functions (``make_dataset``, ``build_gan``, ``restore``) compose into ``train``, the
+one entry point the Kedro node and the benchmarks call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from gan_pipeline.gan.architecture import build_discriminator, build_generator
+from gan_pipeline.gan.callbacks import Checkpointing, NonFiniteLossGuard, TrainingRecord
+from gan_pipeline.gan.model import GAN
+
+log = logging.getLogger(__name__)
+
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    latent_dim: int = 100
+    width: int = 32
+    kernel_size: int = 4
+    dropout: float = 0.0
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    steps: int = 4000
+    batch_size: int = 64
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    beta_1: float = 0.5
+    beta_2: float = 0.999
+    label_smoothing: float = 0.0
+    seed: int = 42
+    checkpoint_every: int = 250
+    checkpoint_dir: str = "data/06_models/checkpoints"
+    precision: str = "float32"
+    steps_per_execution: int = 1
+    sample_count: int = 64
+    verbose: int | str = "auto"
+
+    def __post_init__(self):
+        if self.steps % self.checkpoint_every:
+            raise ValueError(
+                f"train.steps={self.steps} must be a multiple of "
+                f"train.checkpoint_every={self.checkpoint_every}"
+            )
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"train.precision={self.precision!r}; choose one of {PRECISIONS}")
+
+
+@dataclass
+class TrainResult:
+    generator: keras.Model
+    discriminator: keras.Model
+    history: pd.DataFrame
+    grids: dict[int, np.ndarray] = field(default_factory=dict)
+    resumed_from: int = 0
+
+
+def run_directory(model: ModelConfig, train: TrainConfig, image_shape: tuple[int, ...]) -> Path:
+    """Checkpoint folder for this exact configuration.
+
+    Everything but ``steps`` and display settings goes into the key, so a rerun with changed
+    hyper-parameters starts afresh while a rerun with more steps continues the old run.
+    """
+    settings = {**asdict(model), **asdict(train), "image_shape": list(image_shape)}
+    for volatile in ("steps", "verbose", "checkpoint_dir"):
+        settings.pop(volatile)
+    key = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
+    return Path(train.checkpoint_dir) / key
+
+
+def make_dataset(images: np.ndarray, batch_size: int, seed: int) -> tf.data.Dataset:
+    """Endless shuffled batches; cached and prefetched so the step never waits on input."""
+    return (
+        tf.data.Dataset.from_tensor_slices(images.astype(np.float32))
+        .cache()
+        .shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+        .repeat()
+        .batch(batch_size, drop_remainder=True)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+
+
+def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: TrainConfig) -> GAN:
+    """Generator, discriminator and their Adam optimizers under the chosen precision."""
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy(train.precision)
+    try:
+        generator = build_generator(image_shape, model.latent_dim, model.width, model.kernel_size)
+        discriminator = build_discriminator(
+            image_shape, model.width, model.kernel_size, model.dropout
+        )
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+    gan = GAN(generator, discriminator, model.latent_dim)
+
+    def adam(lr: float) -> keras.optimizers.Optimizer:
+        optimizer = keras.optimizers.Adam(lr, beta_1=train.beta_1, beta_2=train.beta_2)
+        if train.precision == "mixed_float16":
+            optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+        return optimizer
+
+    gan.compile(
+        g_optimizer=adam(train.lr_g),
+        d_optimizer=adam(train.lr_d),
+        label_smoothing=train.label_smoothing,
+        steps_per_execution=train.steps_per_execution,
+    )
+    # Create optimizer slots now so a checkpoint restores them instead of deferring.
+    gan.g_optimizer.build(generator.trainable_variables)
+    gan.d_optimizer.build(discriminator.trainable_variables)
+    return gan
+
+
+def train(images: np.ndarray, model: ModelConfig, train: TrainConfig) -> TrainResult:
+    """Train (or resume training) a GAN on ``images`` of shape (N, H, W, C) in [-1, 1]."""
+    if images.ndim != 4 or not np.isfinite(images).all():
+        raise ValueError(f"expected finite images of shape (N, H, W, C), got {images.shape}")
+    if len(images) < train.batch_size:
+        raise ValueError(f"{len(images)} images is fewer than one batch of {train.batch_size}")
+    keras.utils.set_random_seed(train.seed)
+    image_shape = tuple(images.shape[1:])
+    state_dir = run_directory(model, train, image_shape)
+    gan = build_gan(image_shape, model, train)
+
+    step = tf.Variable(0, dtype=tf.int64, name="step")
+    checkpoint = tf.train.Checkpoint(
+        generator=gan.generator,
+        discriminator=gan.discriminator,
+        g_optimizer=gan.g_optimizer,
+        d_optimizer=gan.d_optimizer,
+        step=step,
+    )
+    manager = tf.train.CheckpointManager(checkpoint, str(state_dir), max_to_keep=2)
+    fixed_noise = np.random.default_rng(train.seed).standard_normal(
+        (train.sample_count, model.latent_dim), dtype=np.float32
+    )
+    record = TrainingRecord(state_dir, fixed_noise, train.batch_size)
+    record.steps_per_epoch = train.checkpoint_every
+
+    if manager.latest_checkpoint:
+        checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
+        record.restore(int(step.numpy()))
+        log.info("Resuming from %s (step %d)", manager.latest_checkpoint, int(step.numpy()))
+        # Fresh noise after a resume, still reproducible for the same resume point.
+        keras.utils.set_random_seed(train.seed + int(step.numpy()))
+    resumed_from = int(step.numpy())
+
+    if resumed_from < train.steps:
+        gan.fit(
+            make_dataset(images, train.batch_size, train.seed),
+            steps_per_epoch=train.checkpoint_every,
+            epochs=train.steps // train.checkpoint_every,
+            initial_epoch=resumed_from // train.checkpoint_every,
+            callbacks=[record, NonFiniteLossGuard(state_dir), Checkpointing(manager, step, record)],
+            verbose=train.verbose,
+            shuffle=False,  # the dataset shuffles itself
+        )
+    return TrainResult(
+        gan.generator, gan.discriminator, record.history(), record.grids, resumed_from
+    )

@@ -1,0 +1,46 @@
+"""Training node: images + parameters -> trained models, loss history and sample grids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from PIL import Image
+
+from gan_pipeline.gan.training import ModelConfig, TrainConfig, train
+
+
+def train_gan(
+    images: np.ndarray, model: dict[str, Any], train_params: dict[str, Any]
+) -> tuple[keras.Model, keras.Model, pd.DataFrame, dict[str, Image.Image]]:
+    """Train, or resume from the last checkpoint of the same configuration.
+
+    Returns the generator, the discriminator, the per-step history and the fixed-noise
+    sample grid of every checkpoint (keyed ``step_000250`` etc.).
+    """
+    result = train(images, ModelConfig(**model), TrainConfig(**train_params))
+    grids = {
+        f"step_{step:06d}": Image.fromarray(grid.squeeze()) for step, grid in result.grids.items()
+    }
+    return result.generator, result.discriminator, result.history, grids
+
+
+def plot_losses(history: pd.DataFrame, window: int = 25) -> Figure:
+    """Loss curves and D outputs against step, smoothed with a rolling mean."""
+    # A bare Figure, not pyplot: no global figure registry to leak across runs.
+    figure = Figure(figsize=(11, 4), layout="tight")
+    losses, outputs = figure.subplots(1, 2)
+    smooth = history.set_index("step").rolling(window, min_periods=1).mean()
+    for key in ("d_loss", "g_loss"):
+        losses.plot(smooth.index, smooth[key], label=key)
+    for key in ("d_real", "d_fake"):
+        outputs.plot(smooth.index, smooth[key], label=key)
+    losses.set(xlabel="step", ylabel="loss", title=f"losses (rolling mean of {window})")
+    outputs.set(xlabel="step", ylabel="mean D(x)", title="discriminator outputs", ylim=(0, 1))
+    for axes in (losses, outputs):
+        axes.legend()
+        axes.grid(alpha=0.3)
+    return figure

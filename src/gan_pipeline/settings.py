@@ -1,0 +1,12 @@
+"""Project settings: hooks and a config loader whose environments override single keys."""
+
+from kedro.config import OmegaConfigLoader
+
+CONFIG_LOADER_CLASS = OmegaConfigLoader
+CONFIG_LOADER_ARGS = {
+    "base_env": "base",
+    "default_run_env": "local",
+    # Soft merge: an env (conf/test, conf/cpu, conf/local) overrides one nested key, not a
+    # whole top-level namespace block.
+    "merge_strategy": {"parameters": "soft"},
+}

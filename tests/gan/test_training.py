@@ -1,0 +1,90 @@
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_pipeline.gan.callbacks import NonFiniteLossError
+from gan_pipeline.gan.training import ModelConfig, TrainConfig, run_directory, train
+
+TINY_MODEL = ModelConfig(latent_dim=8, width=4)
+
+
+@pytest.fixture
+def tiny(tmp_path) -> TrainConfig:
+    return TrainConfig(
+        steps=4,
+        batch_size=16,
+        checkpoint_every=2,
+        checkpoint_dir=str(tmp_path),
+        sample_count=4,
+        verbose=0,
+    )
+
+
+def test_trains_and_records_every_step(mnist_sample, tiny):
+    result = train(mnist_sample, TINY_MODEL, tiny)
+    history = result.history
+    assert list(history["step"]) == [1, 2, 3, 4]
+    assert {"d_loss", "g_loss", "d_real", "d_fake", "img_per_s"} <= set(history.columns)
+    assert np.isfinite(history[["d_loss", "g_loss"]].to_numpy()).all()
+    assert sorted(result.grids) == [2, 4]
+    assert result.grids[4].dtype == np.uint8 and result.grids[4].shape[2] == 1
+    assert result.generator.output_shape == (None, 28, 28, 1)
+    assert result.resumed_from == 0
+
+
+def test_same_seed_same_model(mnist_sample, tiny, tmp_path):
+    first = train(mnist_sample, TINY_MODEL, tiny)
+    second = train(mnist_sample, TINY_MODEL, replace(tiny, checkpoint_dir=str(tmp_path / "again")))
+    z = np.random.default_rng(1).standard_normal((3, 8)).astype("float32")
+    np.testing.assert_allclose(first.generator(z), second.generator(z), atol=1e-5)
+
+
+def test_resumes_from_checkpoint_with_history_and_optimizer_state(mnist_sample, tiny):
+    train(mnist_sample, TINY_MODEL, tiny)
+    longer = replace(tiny, steps=8)
+    result = train(mnist_sample, TINY_MODEL, longer)
+    assert result.resumed_from == 4
+    assert list(result.history["step"]) == list(range(1, 9))
+    assert sorted(result.grids) == [2, 4, 6, 8]
+    latest = tf.train.latest_checkpoint(str(run_directory(TINY_MODEL, longer, (28, 28, 1))))
+    assert latest.endswith("ckpt-8")
+    names = [name for name, _ in tf.train.list_variables(latest)]
+    assert any("g_optimizer" in name for name in names)
+    assert any("d_optimizer" in name for name in names)
+
+
+def test_changed_hyperparameters_start_a_new_run(tiny):
+    changed = replace(tiny, lr_g=1e-3)
+    assert run_directory(TINY_MODEL, tiny, (28, 28, 1)) != run_directory(
+        TINY_MODEL, changed, (28, 28, 1)
+    )
+    assert run_directory(TINY_MODEL, tiny, (28, 28, 1)) == run_directory(
+        TINY_MODEL, replace(tiny, steps=100), (28, 28, 1)
+    )
+
+
+def test_nan_loss_stops_and_keeps_last_good_checkpoint(mnist_sample, tiny):
+    train(mnist_sample, TINY_MODEL, tiny)
+    state = run_directory(TINY_MODEL, tiny, (28, 28, 1))
+    # Finite pixel values near float32's maximum overflow the discriminator on step 5.
+    with pytest.raises(NonFiniteLossError, match="at step 5.*Last good checkpoint kept: .*ckpt-4"):
+        train(mnist_sample * 3e38, TINY_MODEL, replace(tiny, steps=8))
+    assert tf.train.latest_checkpoint(str(state)).endswith("ckpt-4")
+
+
+def test_rejects_non_finite_or_badly_shaped_input(mnist_sample, tiny):
+    broken = mnist_sample.copy()
+    broken[0, 0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="finite images"):
+        train(broken, TINY_MODEL, tiny)
+    with pytest.raises(ValueError, match="fewer than one batch"):
+        train(mnist_sample[:8], TINY_MODEL, tiny)
+
+
+def test_steps_must_fill_whole_checkpoint_rounds(tmp_path):
+    with pytest.raises(ValueError, match="multiple of"):
+        TrainConfig(steps=10, checkpoint_every=4)
+    with pytest.raises(ValueError, match="precision"):
+        TrainConfig(precision="float8")

