@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -126,8 +127,17 @@ def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: Trai
     return gan
 
 
-def train(images: np.ndarray, model: ModelConfig, train: TrainConfig) -> TrainResult:
-    """Train (or resume training) a GAN on ``images`` of shape (N, H, W, C) in [-1, 1]."""
+def train(
+    images: np.ndarray,
+    model: ModelConfig,
+    train: TrainConfig,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+) -> TrainResult:
+    """Train (or resume training) a GAN on ``images`` of shape (N, H, W, C) in [-1, 1].
+
+    Extra ``callbacks`` run after the step record and before the NaN guard and checkpointing,
+    so values they add to ``logs`` land in the history.
+    """
     if images.ndim != 4 or not np.isfinite(images).all():
         raise ValueError(f"expected finite images of shape (N, H, W, C), got {images.shape}")
     if len(images) < train.batch_size:
@@ -166,7 +176,12 @@ def train(images: np.ndarray, model: ModelConfig, train: TrainConfig) -> TrainRe
             steps_per_epoch=train.checkpoint_every,
             epochs=train.steps // train.checkpoint_every,
             initial_epoch=resumed_from // train.checkpoint_every,
-            callbacks=[record, NonFiniteLossGuard(state_dir), Checkpointing(manager, step, record)],
+            callbacks=[
+                *callbacks,
+                record,
+                NonFiniteLossGuard(state_dir),
+                Checkpointing(manager, step, record),
+            ],
             verbose=train.verbose,
             shuffle=False,  # the dataset shuffles itself
         )
