@@ -37,13 +37,13 @@ class TrainingRecord(keras.callbacks.Callback):
         self._last_batch = 0
         self._tick = 0.0
 
-    def restore(self, step: int) -> None:
-        """Reload what was recorded up to the restored checkpoint ``step``."""
-        history = self.state_dir / "history.csv"
+    def restore(self, folder: Path, step: int) -> None:
+        """Reload what was recorded in ``folder`` up to the restored checkpoint ``step``."""
+        history = folder / "history.csv"
         if history.exists():
             frame = pd.read_csv(history)
             self.rows = frame[frame["step"] <= step].to_dict("records")
-        grids = self.state_dir / "grids.npz"
+        grids = folder / "grids.npz"
         if grids.exists():
             with np.load(grids) as stored:
                 self.grids = {int(k): stored[k] for k in stored.files if int(k) <= step}

@@ -37,6 +37,12 @@ class GAN(keras.Model):
         return self.generator(z, training=training)
 
     def _average(self, per_example: tf.Tensor) -> tf.Tensor:
+        """Loss to differentiate: sum over this replica / *global* batch.
+
+        Gradients are summed across replicas, so this gives the global mean gradient under
+        any strategy. (The logged values are per-replica means instead: Keras averages logs
+        over replicas.)
+        """
         return tf.nn.compute_average_loss(per_example)
 
     def train_step(self, real_images: tf.Tensor) -> dict[str, tf.Tensor]:
@@ -46,24 +52,22 @@ class GAN(keras.Model):
             fake_images = self.generator(z, training=True)
             real_logits = self.discriminator(real_images, training=True)
             fake_logits = self.discriminator(fake_images, training=True)
-            d_loss = self._average(
-                losses.bce_discriminator_loss(real_logits, fake_logits, self.label_smoothing)
-            )
-            d_scaled = self.d_optimizer.scale_loss(d_loss)
+            d_losses = losses.bce_discriminator_loss(real_logits, fake_logits, self.label_smoothing)
+            d_scaled = self.d_optimizer.scale_loss(self._average(d_losses))
         grads = tape.gradient(d_scaled, self.discriminator.trainable_weights)
         self.d_optimizer.apply(grads, self.discriminator.trainable_weights)
 
         z = tf.random.normal((batch, self.latent_dim))
         with tf.GradientTape() as tape:
             fake_logits_g = self.discriminator(self.generator(z, training=True), training=True)
-            g_loss = self._average(losses.bce_generator_loss(fake_logits_g))
-            g_scaled = self.g_optimizer.scale_loss(g_loss)
+            g_losses = losses.bce_generator_loss(fake_logits_g)
+            g_scaled = self.g_optimizer.scale_loss(self._average(g_losses))
         grads = tape.gradient(g_scaled, self.generator.trainable_weights)
         self.g_optimizer.apply(grads, self.generator.trainable_weights)
 
         return {
-            "d_loss": d_loss,
-            "g_loss": g_loss,
+            "d_loss": tf.reduce_mean(d_losses),
+            "g_loss": tf.reduce_mean(g_losses),
             "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
             "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
         }

@@ -20,6 +20,12 @@ import tensorflow as tf
 
 from gan_pipeline.gan.architecture import build_discriminator, build_generator
 from gan_pipeline.gan.callbacks import Checkpointing, NonFiniteLossGuard, TrainingRecord
+from gan_pipeline.gan.distribution import (
+    DISTRIBUTIONS,
+    is_chief,
+    make_strategy,
+    writable_state_dir,
+)
 from gan_pipeline.gan.model import GAN
 
 log = logging.getLogger(__name__)
@@ -51,6 +57,10 @@ class TrainConfig:
     steps_per_execution: int = 1
     sample_count: int = 64
     verbose: int | str = "auto"
+    # auto | mirrored | multi_worker; batch_size is the global batch across all replicas.
+    distribution: str = "auto"
+    devices: tuple[str, ...] | None = None  # mirrored only; default: all local GPUs
+    collective_timeout_s: float = 120.0  # multi_worker: fail, not hang, when a worker dies
 
     def __post_init__(self):
         if self.steps % self.checkpoint_every:
@@ -60,6 +70,10 @@ class TrainConfig:
             )
         if self.precision not in PRECISIONS:
             raise ValueError(f"train.precision={self.precision!r}; choose one of {PRECISIONS}")
+        if self.distribution not in DISTRIBUTIONS:
+            raise ValueError(
+                f"train.distribution={self.distribution!r}; choose one of {DISTRIBUTIONS}"
+            )
 
 
 @dataclass
@@ -78,14 +92,20 @@ def run_directory(model: ModelConfig, train: TrainConfig, image_shape: tuple[int
     hyper-parameters starts afresh while a rerun with more steps continues the old run.
     """
     settings = {**asdict(model), **asdict(train), "image_shape": list(image_shape)}
-    for volatile in ("steps", "verbose", "checkpoint_dir"):
+    for volatile in ("steps", "verbose", "checkpoint_dir", "devices", "collective_timeout_s"):
         settings.pop(volatile)
     key = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
     return Path(train.checkpoint_dir) / key
 
 
 def make_dataset(images: np.ndarray, batch_size: int, seed: int) -> tf.data.Dataset:
-    """Endless shuffled batches; cached and prefetched so the step never waits on input."""
+    """Endless shuffled batches; cached and prefetched so the step never waits on input.
+
+    Under a multi-worker strategy each worker takes its share of every batch (DATA sharding:
+    the array is in memory, there are no files to shard).
+    """
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     return (
         tf.data.Dataset.from_tensor_slices(images.astype(np.float32))
         .cache()
@@ -93,6 +113,7 @@ def make_dataset(images: np.ndarray, batch_size: int, seed: int) -> tf.data.Data
         .repeat()
         .batch(batch_size, drop_remainder=True)
         .prefetch(tf.data.AUTOTUNE)
+        .with_options(options)
     )
 
 
@@ -135,19 +156,21 @@ def train(
 ) -> TrainResult:
     """Train (or resume training) a GAN on ``images`` of shape (N, H, W, C) in [-1, 1].
 
-    Extra ``callbacks`` run after the step record and before the NaN guard and checkpointing,
+    Extra ``callbacks`` run before the step record, the NaN guard and checkpointing,
     so values they add to ``logs`` land in the history.
     """
     if images.ndim != 4 or not np.isfinite(images).all():
         raise ValueError(f"expected finite images of shape (N, H, W, C), got {images.shape}")
     if len(images) < train.batch_size:
         raise ValueError(f"{len(images)} images is fewer than one batch of {train.batch_size}")
+    # Multi-worker collectives must be configured before any other TF work in the process.
+    strategy = make_strategy(train.distribution, train.devices, train.collective_timeout_s)
     keras.utils.set_random_seed(train.seed)
     image_shape = tuple(images.shape[1:])
     state_dir = run_directory(model, train, image_shape)
-    gan = build_gan(image_shape, model, train)
-
-    step = tf.Variable(0, dtype=tf.int64, name="step")
+    with strategy.scope():
+        gan = build_gan(image_shape, model, train)
+        step = tf.Variable(0, dtype=tf.int64, name="step")
     checkpoint = tf.train.Checkpoint(
         generator=gan.generator,
         discriminator=gan.discriminator,
@@ -155,36 +178,56 @@ def train(
         d_optimizer=gan.d_optimizer,
         step=step,
     )
-    manager = tf.train.CheckpointManager(checkpoint, str(state_dir), max_to_keep=2)
     fixed_noise = np.random.default_rng(train.seed).standard_normal(
         (train.sample_count, model.latent_dim), dtype=np.float32
     )
-    record = TrainingRecord(state_dir, fixed_noise, train.batch_size)
-    record.steps_per_epoch = train.checkpoint_every
+    with writable_state_dir(state_dir, is_chief(strategy)) as write_dir:
+        manager = tf.train.CheckpointManager(checkpoint, str(write_dir), max_to_keep=2)
+        record = TrainingRecord(write_dir, fixed_noise, train.batch_size)
+        record.steps_per_epoch = train.checkpoint_every
+        # Every worker restores from the chief's folder (shared storage when multi-worker).
+        latest = tf.train.latest_checkpoint(str(state_dir))
+        if latest:
+            checkpoint.restore(latest).assert_existing_objects_matched()
+            record.restore(state_dir, int(step.numpy()))
+            log.info("Resuming from %s (step %d)", latest, int(step.numpy()))
+            # Fresh noise after a resume, still reproducible for the same resume point.
+            keras.utils.set_random_seed(train.seed + int(step.numpy()))
+        resumed_from = int(step.numpy())
+        if resumed_from < train.steps:
+            _fit(
+                gan,
+                images,
+                train,
+                resumed_from,
+                [
+                    *callbacks,
+                    record,
+                    NonFiniteLossGuard(state_dir),
+                    Checkpointing(manager, step, record),
+                ],
+            )
+    return TrainResult(
+        gan.generator, gan.discriminator, record.history(), record.grids, resumed_from
+    )
 
-    if manager.latest_checkpoint:
-        checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
-        record.restore(int(step.numpy()))
-        log.info("Resuming from %s (step %d)", manager.latest_checkpoint, int(step.numpy()))
-        # Fresh noise after a resume, still reproducible for the same resume point.
-        keras.utils.set_random_seed(train.seed + int(step.numpy()))
-    resumed_from = int(step.numpy())
 
-    if resumed_from < train.steps:
+def _fit(gan, images, train: TrainConfig, resumed_from: int, callbacks) -> None:
+    try:
         gan.fit(
             make_dataset(images, train.batch_size, train.seed),
             steps_per_epoch=train.checkpoint_every,
             epochs=train.steps // train.checkpoint_every,
             initial_epoch=resumed_from // train.checkpoint_every,
-            callbacks=[
-                *callbacks,
-                record,
-                NonFiniteLossGuard(state_dir),
-                Checkpointing(manager, step, record),
-            ],
+            callbacks=callbacks,
             verbose=train.verbose,
             shuffle=False,  # the dataset shuffles itself
         )
-    return TrainResult(
-        gan.generator, gan.discriminator, record.history(), record.grids, resumed_from
-    )
+    except (tf.errors.UnavailableError, tf.errors.DeadlineExceededError) as error:
+        if train.distribution != "multi_worker":
+            raise
+        raise RuntimeError(
+            f"multi-worker training lost contact with a peer ({type(error).__name__}: "
+            f"{str(error).splitlines()[0]}). Restart every worker with the same command; "
+            f"they resume from the last checkpoint in {train.checkpoint_dir}."
+        ) from error

@@ -1,0 +1,68 @@
+"""Choosing a ``tf.distribute`` strategy and the chief's role under it.
+
+TensorFlow's own engine does the distribution; this module only maps the ``train.distribution``
+parameter to a strategy and answers "am I the chief?" for checkpoint writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import tensorflow as tf
+
+DISTRIBUTIONS = ("auto", "mirrored", "multi_worker")
+
+
+def make_strategy(
+    distribution: str, devices: list[str] | None = None, timeout_s: float | None = None
+) -> tf.distribute.Strategy:
+    """``auto``: TF's default placement (one GPU if present, else CPU).
+    ``mirrored``: all local GPUs (or ``devices``). ``multi_worker``: the cluster in TF_CONFIG,
+    with collectives that fail after ``timeout_s`` instead of hanging on a lost worker.
+    """
+    if distribution == "auto":
+        return tf.distribute.get_strategy()
+    if distribution == "mirrored":
+        return tf.distribute.MirroredStrategy(devices=devices)
+    if distribution == "multi_worker":
+        if "TF_CONFIG" not in os.environ:
+            raise ValueError(
+                "train.distribution=multi_worker needs the TF_CONFIG environment variable "
+                '(e.g. {"cluster": {"worker": ["host1:12345", "host2:12345"]}, '
+                '"task": {"type": "worker", "index": 0}}) on every worker'
+            )
+        options = tf.distribute.experimental.CommunicationOptions(timeout_seconds=timeout_s)
+        return tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
+    raise ValueError(f"train.distribution={distribution!r}; choose one of {DISTRIBUTIONS}")
+
+
+def is_chief(strategy: tf.distribute.Strategy) -> bool:
+    """True on the one worker that writes checkpoints and records (always true locally)."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not resolver.task_type:
+        return True
+    if resolver.task_type == "chief":
+        return True
+    has_chief = "chief" in json.loads(os.environ.get("TF_CONFIG", "{}")).get("cluster", {})
+    return resolver.task_type == "worker" and resolver.task_id == 0 and not has_chief
+
+
+@contextlib.contextmanager
+def writable_state_dir(state_dir: Path, chief: bool) -> Iterator[Path]:
+    """The chief writes to ``state_dir``; other workers take part in saving (collectives need
+    every worker) but into a scratch folder that is removed afterwards (TF's documented pattern).
+    """
+    if chief:
+        yield state_dir
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="gan-worker-state-"))
+    try:
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
