@@ -13,7 +13,7 @@ export MLFLOW_DISABLE_TELEMETRY := true
 export DVC_NO_ANALYTICS := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test lint benchmark install
+.PHONY: run repro test lint benchmark install
 
 install: $(STAMP)
 
@@ -25,6 +25,10 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/kedro run
+
+# `dvc repro` (README, "Reproducing with DVC"); its stages call `kedro`, hence the PATH.
+repro: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 
 test: $(STAMP)
 	$(BIN)/pytest

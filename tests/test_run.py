@@ -1,5 +1,6 @@
 """End to end through Kedro: a tiny `kedro run --env test` and a kill-and-resume."""
 
+import json
 import os
 import shutil
 import signal
@@ -34,6 +35,15 @@ def test_default_pipeline_writes_a_loadable_hdf5_generator(project_copy):
         "step_000004.png",
     ]
     assert (project_copy / "data/08_reporting/mnist/loss_curve.png").stat().st_size > 0
+    history = pd.read_csv(project_copy / "data/08_reporting/mnist/history.csv")
+    assert history["fd"].notna().tolist() == [False, True, False, True]
+    assert h5py.is_hdf5(project_copy / "data/06_models/mnist/Generator_best.h5")
+    assert (project_copy / "data/06_models/mnist/classifier.keras").exists()
+    metrics = json.loads((project_copy / "data/08_reporting/mnist/metrics.json").read_text())
+    assert {"fd", "fd_floor", "kid_mean", "classifier_score", "classes_covered"} <= set(metrics)
+    assert all(isinstance(value, int | float) for value in metrics.values())
+    for figure in ("quality_curve.png", "evaluation_grid.png", "interpolation.png"):
+        assert (project_copy / "data/08_reporting/mnist" / figure).stat().st_size > 0
 
 
 def test_selects_one_pipeline_by_module_and_namespace(project_copy, mnist_dir):
@@ -61,8 +71,11 @@ def test_sigkill_mid_training_then_rerun_resumes(project_copy):
         "test",
         "--pipelines",
         "training,data_processing",
+        "--namespaces",
+        "mnist",
         "--params",
-        "mnist.train.steps=400,mnist.train.checkpoint_every=20",
+        "mnist.train.steps=400,mnist.train.checkpoint_every=20,"
+        "mnist.evaluation.during_training.every=20",
     ]
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     victim = subprocess.Popen(

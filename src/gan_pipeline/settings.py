@@ -2,6 +2,11 @@
 
 from kedro.config import OmegaConfigLoader
 
+from gan_pipeline.hooks import MlflowTracking
+
+# One MLflow run per dataset namespace per `kedro run` (README, "Tracking with MLflow").
+HOOKS = (MlflowTracking(),)
+
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
@@ -9,4 +14,6 @@ CONFIG_LOADER_ARGS = {
     # Soft merge: an env (conf/test, conf/cpu, conf/local) overrides one nested key, not a
     # whole top-level namespace block.
     "merge_strategy": {"parameters": "soft"},
+    # conf/<env>/mlflow.yml: where the tracking hook logs to.
+    "config_patterns": {"mlflow": ["mlflow*", "mlflow*/**"]},
 }

@@ -1,5 +1,6 @@
 from dataclasses import replace
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -41,37 +42,67 @@ def test_same_seed_same_model(mnist_sample, tiny, tmp_path):
     np.testing.assert_allclose(first.generator(z), second.generator(z), atol=1e-5)
 
 
-def test_resumes_from_checkpoint_with_history_and_optimizer_state(mnist_sample, tiny):
-    train(mnist_sample, TINY_MODEL, tiny)
-    longer = replace(tiny, steps=8)
-    result = train(mnist_sample, TINY_MODEL, longer)
-    assert result.resumed_from == 4
-    assert list(result.history["step"]) == list(range(1, 9))
-    assert sorted(result.grids) == [2, 4, 6, 8]
-    latest = tf.train.latest_checkpoint(str(run_directory(TINY_MODEL, longer, (28, 28, 1))))
-    assert latest.endswith("ckpt-8")
+class CrashAt(keras.callbacks.Callback):
+    """Simulates a crash (an exception) after ``step`` steps of the first round."""
+
+    def __init__(self, step: int):
+        super().__init__()
+        self.step = step
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch + 1 + self.params["steps"] * self._epoch == self.step:
+            raise RuntimeError("simulated crash")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+
+class PoisonWeightsAt(CrashAt):
+    """Makes a discriminator weight NaN after ``step`` steps, as a diverged run would."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch + 1 + self.params["steps"] * self._epoch == self.step:
+            kernel = self.model.discriminator.layers[-1].kernel
+            kernel.assign(np.full(kernel.shape, np.nan, "float32"))
+
+
+def test_crash_then_rerun_resumes_with_history_and_optimizer_state(mnist_sample, tiny):
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        train(mnist_sample, TINY_MODEL, tiny, callbacks=[CrashAt(3)])
+    result = train(mnist_sample, TINY_MODEL, tiny)
+    assert result.resumed_from == 2
+    assert list(result.history["step"]) == [1, 2, 3, 4]
+    assert sorted(result.grids) == [2, 4]
+    latest = tf.train.latest_checkpoint(str(run_directory(TINY_MODEL, tiny, mnist_sample)))
+    assert latest.endswith("ckpt-4")
     names = [name for name, _ in tf.train.list_variables(latest)]
     assert any("g_optimizer" in name for name in names)
     assert any("d_optimizer" in name for name in names)
+    # A finished run reruns as a no-op with the same record.
+    again = train(mnist_sample, TINY_MODEL, tiny)
+    assert again.resumed_from == 4 and list(again.history["step"]) == [1, 2, 3, 4]
 
 
-def test_changed_hyperparameters_start_a_new_run(tiny):
-    changed = replace(tiny, lr_g=1e-3)
-    assert run_directory(TINY_MODEL, tiny, (28, 28, 1)) != run_directory(
-        TINY_MODEL, changed, (28, 28, 1)
-    )
-    assert run_directory(TINY_MODEL, tiny, (28, 28, 1)) == run_directory(
-        TINY_MODEL, replace(tiny, steps=100), (28, 28, 1)
-    )
+def test_anything_that_changes_the_result_gets_a_fresh_run(mnist_sample, tiny):
+    folder = run_directory(TINY_MODEL, tiny, mnist_sample)
+    assert folder == run_directory(TINY_MODEL, replace(tiny, verbose=1), mnist_sample)
+    assert folder != run_directory(TINY_MODEL, replace(tiny, lr_g=1e-3), mnist_sample)
+    assert folder != run_directory(TINY_MODEL, replace(tiny, steps=100), mnist_sample)
+    assert folder != run_directory(TINY_MODEL, tiny, mnist_sample[::-1])
 
 
 def test_nan_loss_stops_and_keeps_last_good_checkpoint(mnist_sample, tiny):
-    train(mnist_sample, TINY_MODEL, tiny)
-    state = run_directory(TINY_MODEL, tiny, (28, 28, 1))
-    # Finite pixel values near float32's maximum overflow the discriminator on step 5.
-    with pytest.raises(NonFiniteLossError, match="at step 5.*Last good checkpoint kept: .*ckpt-4"):
-        train(mnist_sample * 3e38, TINY_MODEL, replace(tiny, steps=8))
-    assert tf.train.latest_checkpoint(str(state)).endswith("ckpt-4")
+    state = run_directory(TINY_MODEL, tiny, mnist_sample)
+    with pytest.raises(NonFiniteLossError, match="at step 4.*Last good checkpoint kept: .*ckpt-2"):
+        train(mnist_sample, TINY_MODEL, tiny, callbacks=[PoisonWeightsAt(3)])
+    assert tf.train.latest_checkpoint(str(state)).endswith("ckpt-2")
+    kept = tf.train.latest_checkpoint(str(state))
+    weights = [
+        n
+        for n, _ in tf.train.list_variables(kept)
+        if n.startswith("d_optimizer/_trainable_variables/")
+    ]
+    assert weights and all(np.isfinite(tf.train.load_variable(kept, n)).all() for n in weights)
 
 
 def test_rejects_non_finite_or_badly_shaped_input(mnist_sample, tiny):

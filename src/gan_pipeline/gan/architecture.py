@@ -13,6 +13,12 @@ from keras import layers
 MIN_BASE = 4
 MAX_BASE = 80
 MAX_BLOCKS = 5
+# Cap on base * base * channels of the generator's first (dense) feature map. The dense layer
+# has latent_dim times that many weights: 300 = 75 x 2 x 2 would need 75 * 75 * 128 * 100 =
+# 72M weights at width 32. 75 is odd, so a smaller learned base cannot reach it by doubling;
+# instead the base map gets fewer channels (75 x 75 x 8 -> 4.5M weights, the size of the seed's
+# whole 300x300 generator). Small bases (MNIST's 7 x 7 x 128, 64's 4 x 4 x 16w) stay uncapped.
+MAX_BASE_UNITS = 2**16
 
 
 def _doublings(image_size: int) -> tuple[int, int]:
@@ -50,6 +56,12 @@ def _filters(width: int, blocks: int, level: int) -> int:
     return max(width * 2 ** (blocks - 1 - level), 8)
 
 
+def _base_filters(width: int, blocks: int, base: int) -> int:
+    """Channels of the dense base map: as ``_filters``, capped by ``MAX_BASE_UNITS``."""
+    capped = max(MAX_BASE_UNITS // (base * base) // 8 * 8, 8)
+    return min(_filters(width, blocks, -1), capped)
+
+
 def build_generator(
     image_shape: tuple[int, int, int], latent_dim: int, width: int = 64, kernel_size: int = 4
 ) -> keras.Model:
@@ -57,10 +69,11 @@ def build_generator(
     size, _, channels = image_shape
     base, blocks = upsampling_plan(size)
     z = keras.Input((latent_dim,), name="z")
-    x = layers.Dense(base * base * _filters(width, blocks, -1), use_bias=False)(z)
+    base_filters = _base_filters(width, blocks, base)
+    x = layers.Dense(base * base * base_filters, use_bias=False)(z)
     x = layers.BatchNormalization()(x)
     x = layers.ReLU()(x)
-    x = layers.Reshape((base, base, _filters(width, blocks, -1)))(x)
+    x = layers.Reshape((base, base, base_filters))(x)
     for level in range(blocks - 1):
         x = layers.Conv2DTranspose(
             _filters(width, blocks, level), kernel_size, strides=2, padding="same", use_bias=False
@@ -74,17 +87,33 @@ def build_generator(
 
 
 def build_discriminator(
-    image_shape: tuple[int, int, int], width: int = 64, kernel_size: int = 4, dropout: float = 0.0
+    image_shape: tuple[int, int, int],
+    width: int = 64,
+    kernel_size: int = 4,
+    dropout: float = 0.0,
+    spectral_norm: bool = False,
 ) -> keras.Model:
-    """Image -> one real/fake logit (float32)."""
+    """Image -> one real/fake logit (float32).
+
+    ``spectral_norm`` wraps every weight layer in ``keras.layers.SpectralNormalization``
+    (Miyato et al. 2018), bounding D's Lipschitz constant: steadier on tiny datasets.
+    """
+
+    def weighted(layer: layers.Layer) -> layers.Layer:
+        if not spectral_norm:
+            return layer
+        return layers.SpectralNormalization(layer, dtype=layer.dtype_policy)
+
     _, blocks = upsampling_plan(image_shape[0])
     image = keras.Input(image_shape, name="image")
     x = image
     for level in reversed(range(blocks)):
-        x = layers.Conv2D(_filters(width, blocks, level), kernel_size, strides=2, padding="same")(x)
+        x = weighted(
+            layers.Conv2D(_filters(width, blocks, level), kernel_size, strides=2, padding="same")
+        )(x)
         x = layers.LeakyReLU(0.2)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
     x = layers.Flatten()(x)
-    logit = layers.Dense(1, dtype="float32", name="logit")(x)
+    logit = weighted(layers.Dense(1, dtype="float32", name="logit"))(x)
     return keras.Model(image, logit, name="discriminator")

@@ -59,7 +59,7 @@ class TrainingRecord(keras.callbacks.Callback):
         return pd.DataFrame(self.rows)
 
     def sample_grid(self, step: int) -> None:
-        samples = self.model.generator(self.fixed_noise, training=False)
+        samples = self.model.sampler(self.fixed_noise, training=False)
         self.grids[step] = make_grid(np.asarray(samples, dtype=np.float32))
 
     def on_epoch_begin(self, epoch, logs=None):

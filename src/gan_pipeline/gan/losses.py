@@ -2,12 +2,19 @@
 
 Every function returns per-example losses; the caller reduces them with
 ``tf.nn.compute_average_loss`` so the mean is over the *global* batch under any
-``tf.distribute`` strategy.
+``tf.distribute`` strategy. Gradient penalties are per-example too, so they add to a
+discriminator loss before that reduction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import tensorflow as tf
+
+Logits = tf.Tensor
+DiscriminatorLoss = Callable[[Logits, Logits], tf.Tensor]
+GeneratorLoss = Callable[[Logits], tf.Tensor]
 
 
 def bce_discriminator_loss(
@@ -29,3 +36,56 @@ def bce_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
         labels=tf.ones_like(fake_logits), logits=fake_logits
     )
     return tf.reshape(loss, [-1])
+
+
+def hinge_discriminator_loss(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tf.Tensor:
+    """Hinge D loss (Miyato et al. 2018): max(0, 1 - D(x)) + max(0, 1 + D(G(z)))."""
+    return tf.reshape(tf.nn.relu(1.0 - real_logits) + tf.nn.relu(1.0 + fake_logits), [-1])
+
+
+def hinge_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
+    """Hinge G loss: -D(G(z))."""
+    return tf.reshape(-fake_logits, [-1])
+
+
+def wasserstein_discriminator_loss(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tf.Tensor:
+    """WGAN critic loss D(G(z)) - D(x); needs a gradient penalty to keep D 1-Lipschitz."""
+    return tf.reshape(fake_logits - real_logits, [-1])
+
+
+def wasserstein_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
+    """WGAN G loss: -D(G(z))."""
+    return tf.reshape(-fake_logits, [-1])
+
+
+def _input_gradient_norms(discriminator: Callable, images: tf.Tensor) -> tf.Tensor:
+    """Squared L2 norm of dD/dx per example."""
+    with tf.GradientTape() as tape:
+        tape.watch(images)
+        logits = discriminator(images, training=True)
+    gradients = tape.gradient(logits, images)
+    return tf.reduce_sum(tf.square(tf.cast(gradients, tf.float32)), axis=[1, 2, 3])
+
+
+def r1_penalty(discriminator: Callable, real_images: tf.Tensor) -> tf.Tensor:
+    """R1 (Mescheder et al. 2018): ||dD(x)/dx||^2 on real images; weight it with gamma / 2."""
+    return _input_gradient_norms(discriminator, real_images)
+
+
+def wgan_gradient_penalty(
+    discriminator: Callable, real_images: tf.Tensor, fake_images: tf.Tensor
+) -> tf.Tensor:
+    """WGAN-GP (Gulrajani et al. 2017): (||dD/dx|| - 1)^2 at random real/fake interpolates."""
+    mix = tf.random.uniform([tf.shape(real_images)[0], 1, 1, 1])
+    between = mix * real_images + (1.0 - mix) * fake_images
+    # A tiny epsilon keeps the square root differentiable where the gradient vanishes.
+    norms = tf.sqrt(_input_gradient_norms(discriminator, between) + 1e-12)
+    return tf.square(norms - 1.0)
+
+
+# Name -> (D loss, G loss, weight of the WGAN gradient penalty the loss needs; 10 as published).
+LOSSES: dict[str, tuple[DiscriminatorLoss, GeneratorLoss, float]] = {
+    "bce": (bce_discriminator_loss, bce_generator_loss, 0.0),
+    "hinge": (hinge_discriminator_loss, hinge_generator_loss, 0.0),
+    "wgan-gp": (wasserstein_discriminator_loss, wasserstein_generator_loss, 10.0),
+}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import keras
 import tensorflow as tf
 
-from gan_pipeline.gan import losses
+from gan_pipeline.gan import augment, losses
 
 
 class GAN(keras.Model):
@@ -13,28 +15,69 @@ class GAN(keras.Model):
 
     ``train_step`` returns the step's own values (not running means), so the loss history
     a callback records is per step; Keras' progress bar averages them for display.
+
+    Few-shot options: DiffAugment on everything D sees, gradient penalties on D, and an
+    exponential moving average (EMA) copy of the generator. With EMA on, ``sampler`` (the
+    copy) is what makes sample grids and is exported; ``generator`` is the one being trained.
     """
 
-    def __init__(self, generator: keras.Model, discriminator: keras.Model, latent_dim: int):
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        latent_dim: int,
+        ema_decay: float = 0.0,
+    ):
         super().__init__()
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = latent_dim
+        self.ema_decay = ema_decay
+        self.ema_generator = None
+        if ema_decay:
+            self.ema_generator = keras.models.clone_model(generator)
+            self.ema_generator.set_weights(generator.get_weights())
+        # Both parts are built functional models; without this, ``fit`` under a distribution
+        # strategy would try to build the GAN by calling it on a batch of images.
+        self.built = True
 
     def compile(
         self,
         g_optimizer: keras.optimizers.Optimizer,
         d_optimizer: keras.optimizers.Optimizer,
         label_smoothing: float = 0.0,
+        adversarial_loss: str = "bce",
+        augment_policy: str = "",
+        r1_gamma: float = 0.0,
         **kwargs,
     ) -> None:
+        """``adversarial_loss``: a name in ``losses.LOSSES``; ``augment_policy``: DiffAugment
+        transforms such as ``"color,translation,cutout"`` (empty: none); ``r1_gamma``: weight
+        of the R1 penalty on real images (0: none)."""
         super().compile(**kwargs)
+        if adversarial_loss not in losses.LOSSES:
+            raise ValueError(f"loss={adversarial_loss!r}; choose one of {list(losses.LOSSES)}")
+        if label_smoothing and adversarial_loss != "bce":
+            raise ValueError(f"label_smoothing applies to the bce loss, not {adversarial_loss}")
         self.g_optimizer = g_optimizer
         self.d_optimizer = d_optimizer
-        self.label_smoothing = label_smoothing
+        d_loss, self.g_loss_fn, self.gp_weight = losses.LOSSES[adversarial_loss]
+        self.d_loss_fn = (
+            functools.partial(d_loss, label_smoothing=label_smoothing)
+            if label_smoothing
+            else d_loss
+        )
+        augment.parse_policy(augment_policy)  # fail now, not at the first traced step
+        self.augment_policy = augment_policy
+        self.r1_gamma = r1_gamma
+
+    @property
+    def sampler(self) -> keras.Model:
+        """The generator that samples and is exported: the EMA copy when EMA is on."""
+        return self.generator if self.ema_generator is None else self.ema_generator
 
     def call(self, z: tf.Tensor, training: bool = False) -> tf.Tensor:
-        return self.generator(z, training=training)
+        return self.sampler(z, training=training)
 
     def _average(self, per_example: tf.Tensor) -> tf.Tensor:
         """Loss to differentiate: sum over this replica / *global* batch.
@@ -45,29 +88,76 @@ class GAN(keras.Model):
         """
         return tf.nn.compute_average_loss(per_example)
 
+    def _augment(self, images: tf.Tensor) -> tf.Tensor:
+        return augment.diff_augment(images, self.augment_policy)
+
+    def _penalties(self, real_images: tf.Tensor, fake_images: tf.Tensor) -> tf.Tensor:
+        """Per-example gradient penalties on D (zeros when none is configured)."""
+        penalty = tf.zeros([tf.shape(real_images)[0]])
+        if self.r1_gamma:
+            penalty += 0.5 * self.r1_gamma * losses.r1_penalty(self.discriminator, real_images)
+        if self.gp_weight:
+            penalty += self.gp_weight * losses.wgan_gradient_penalty(
+                self.discriminator, real_images, fake_images
+            )
+        return penalty
+
+    def _update_ema(self) -> None:
+        """ema <- d * ema + (1 - d) * weights, BatchNorm statistics included.
+
+        ``d = min(ema_decay, (1 + t) / (10 + t))`` at G step t (the rule of
+        ``tf.train.ExponentialMovingAverage``), so early samples follow the generator instead
+        of its random initialisation. The update runs in cross-replica context, once per
+        mirrored copy, so it also holds under a ``tf.distribute`` strategy.
+        """
+        step = tf.cast(self.g_optimizer.iterations, tf.float32)
+        decay = tf.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
+
+        def move(average: tf.Variable, weight: tf.Tensor, decay: tf.Tensor) -> tf.Operation:
+            return average.assign(decay * average + (1.0 - decay) * weight)
+
+        def update(strategy: tf.distribute.Strategy, decay: tf.Tensor) -> None:
+            pairs = zip(self.ema_generator.weights, self.generator.weights, strict=True)
+            for average, weight in pairs:
+                strategy.extended.update(
+                    average.value, move, args=(weight.value, decay), group=False
+                )
+
+        tf.distribute.get_replica_context().merge_call(update, args=(decay,))
+
     def train_step(self, real_images: tf.Tensor) -> dict[str, tf.Tensor]:
         batch = tf.shape(real_images)[0]
         z = tf.random.normal((batch, self.latent_dim))
         with tf.GradientTape() as tape:
             fake_images = self.generator(z, training=True)
-            real_logits = self.discriminator(real_images, training=True)
-            fake_logits = self.discriminator(fake_images, training=True)
-            d_losses = losses.bce_discriminator_loss(real_logits, fake_logits, self.label_smoothing)
+            real_seen, fake_seen = self._augment(real_images), self._augment(fake_images)
+            real_logits = self.discriminator(real_seen, training=True)
+            fake_logits = self.discriminator(fake_seen, training=True)
+            d_losses = self.d_loss_fn(real_logits, fake_logits)
+            d_losses += self._penalties(real_seen, fake_seen)
             d_scaled = self.d_optimizer.scale_loss(self._average(d_losses))
         grads = tape.gradient(d_scaled, self.discriminator.trainable_weights)
         self.d_optimizer.apply(grads, self.discriminator.trainable_weights)
 
         z = tf.random.normal((batch, self.latent_dim))
         with tf.GradientTape() as tape:
-            fake_logits_g = self.discriminator(self.generator(z, training=True), training=True)
-            g_losses = losses.bce_generator_loss(fake_logits_g)
+            fake_seen = self._augment(self.generator(z, training=True))
+            fake_logits_g = self.discriminator(fake_seen, training=True)
+            g_losses = self.g_loss_fn(fake_logits_g)
             g_scaled = self.g_optimizer.scale_loss(self._average(g_losses))
         grads = tape.gradient(g_scaled, self.generator.trainable_weights)
         self.g_optimizer.apply(grads, self.generator.trainable_weights)
+        if self.ema_generator is not None:
+            self._update_ema()
 
-        return {
+        logs = {
             "d_loss": tf.reduce_mean(d_losses),
             "g_loss": tf.reduce_mean(g_losses),
             "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
             "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
         }
+        if isinstance(self.distribute_strategy, tf.distribute.MultiWorkerMirroredStrategy):
+            # Keras 3 reduces multi-worker logs with strategy.reduce(MEAN, axis=0), which rejects
+            # scalars (tensorflow/tensorflow#72388); a length-1 axis comes back as a scalar mean.
+            logs = {name: tf.reshape(value, [1]) for name, value in logs.items()}
+        return logs

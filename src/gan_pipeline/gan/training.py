@@ -39,6 +39,7 @@ class ModelConfig:
     width: int = 32
     kernel_size: int = 4
     dropout: float = 0.0
+    spectral_norm: bool = False  # on every weight layer of D
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,11 @@ class TrainConfig:
     distribution: str = "auto"
     devices: tuple[str, ...] | None = None  # mirrored only; default: all local GPUs
     collective_timeout_s: float = 120.0  # multi_worker: fail, not hang, when a worker dies
+    # Few-shot options (gan/model.py); the defaults train as a plain DCGAN.
+    loss: str = "bce"  # bce | hinge | wgan-gp
+    augment: str = ""  # DiffAugment transforms, e.g. "color,translation,cutout"
+    ema_decay: float = 0.0  # > 0: export and sample an EMA copy of the generator
+    r1_gamma: float = 0.0  # > 0: R1 gradient penalty on D for real images
 
     def __post_init__(self):
         if self.steps % self.checkpoint_every:
@@ -85,17 +91,27 @@ class TrainResult:
     resumed_from: int = 0
 
 
-def run_directory(model: ModelConfig, train: TrainConfig, image_shape: tuple[int, ...]) -> Path:
-    """Checkpoint folder for this exact configuration.
+def run_directory(model: ModelConfig, train: TrainConfig, images: np.ndarray) -> Path:
+    """Checkpoint folder for this exact run: settings, step count, training data and GAN code.
 
-    Everything but ``steps`` and display settings goes into the key, so a rerun with changed
-    hyper-parameters starts afresh while a rerun with more steps continues the old run.
+    Rerunning the same command resumes from it; anything that would change the result (a
+    hyper-parameter, ``steps``, the images, the code in this package) gets a fresh folder, so a
+    rerun under ``dvc repro`` after a data or code change never returns a stale model.
     """
-    settings = {**asdict(model), **asdict(train), "image_shape": list(image_shape)}
-    for volatile in ("steps", "verbose", "checkpoint_dir", "devices", "collective_timeout_s"):
+    settings = {**asdict(model), **asdict(train)}
+    for volatile in ("verbose", "checkpoint_dir", "devices", "collective_timeout_s"):
         settings.pop(volatile)
+    settings["images_sha1"] = hashlib.sha1(np.ascontiguousarray(images)).hexdigest()
+    settings["code_sha1"] = _code_fingerprint()
     key = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
     return Path(train.checkpoint_dir) / key
+
+
+def _code_fingerprint() -> str:
+    digest = hashlib.sha1()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
 
 
 def make_dataset(images: np.ndarray, batch_size: int, seed: int) -> tf.data.Dataset:
@@ -124,11 +140,11 @@ def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: Trai
     try:
         generator = build_generator(image_shape, model.latent_dim, model.width, model.kernel_size)
         discriminator = build_discriminator(
-            image_shape, model.width, model.kernel_size, model.dropout
+            image_shape, model.width, model.kernel_size, model.dropout, model.spectral_norm
         )
+        gan = GAN(generator, discriminator, model.latent_dim, train.ema_decay)
     finally:
         keras.mixed_precision.set_global_policy(previous)
-    gan = GAN(generator, discriminator, model.latent_dim)
 
     def adam(lr: float) -> keras.optimizers.Optimizer:
         optimizer = keras.optimizers.Adam(lr, beta_1=train.beta_1, beta_2=train.beta_2)
@@ -140,6 +156,9 @@ def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: Trai
         g_optimizer=adam(train.lr_g),
         d_optimizer=adam(train.lr_d),
         label_smoothing=train.label_smoothing,
+        adversarial_loss=train.loss,
+        augment_policy=train.augment,
+        r1_gamma=train.r1_gamma,
         steps_per_execution=train.steps_per_execution,
     )
     # Create optimizer slots now so a checkpoint restores them instead of deferring.
@@ -167,12 +186,13 @@ def train(
     strategy = make_strategy(train.distribution, train.devices, train.collective_timeout_s)
     keras.utils.set_random_seed(train.seed)
     image_shape = tuple(images.shape[1:])
-    state_dir = run_directory(model, train, image_shape)
+    state_dir = run_directory(model, train, images)
     with strategy.scope():
         gan = build_gan(image_shape, model, train)
         step = tf.Variable(0, dtype=tf.int64, name="step")
     checkpoint = tf.train.Checkpoint(
         generator=gan.generator,
+        sampler=gan.sampler,  # the EMA copy, or the generator again when EMA is off
         discriminator=gan.discriminator,
         g_optimizer=gan.g_optimizer,
         d_optimizer=gan.d_optimizer,
@@ -207,9 +227,7 @@ def train(
                     Checkpointing(manager, step, record),
                 ],
             )
-    return TrainResult(
-        gan.generator, gan.discriminator, record.history(), record.grids, resumed_from
-    )
+    return TrainResult(gan.sampler, gan.discriminator, record.history(), record.grids, resumed_from)
 
 
 def _fit(gan, images, train: TrainConfig, resumed_from: int, callbacks) -> None:

@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from gan_pipeline.metrics.features import pixel_extractor
 from gan_pipeline.pipelines.training.nodes import plot_losses, train_gan
 
 
@@ -15,10 +16,14 @@ def test_train_node_returns_models_history_and_png_grids(mnist_sample, tmp_path)
         "checkpoint_dir": str(tmp_path),
         "sample_count": 4,
     }
-    generator, discriminator, history, grids = train_gan(mnist_sample, model, params)
-    assert generator.output_shape == (None, 28, 28, 1)
+    extractor = pixel_extractor((28, 28, 1), size=2)
+    quality = {"every": 2, "samples": 16, "metrics": ["fd", "kid"], "kid_subset_size": 8}
+    generator, best, discriminator, history, grids = train_gan(
+        mnist_sample, extractor, model, params, quality
+    )
+    assert generator.output_shape == best.output_shape == (None, 28, 28, 1)
     assert discriminator.output_shape == (None, 1)
-    assert len(history) == 2
+    assert len(history) == 2 and history["fd"].notna().tolist() == [False, True]
     assert list(grids) == ["step_000002"]
     assert isinstance(grids["step_000002"], Image.Image) and grids["step_000002"].mode == "L"
 

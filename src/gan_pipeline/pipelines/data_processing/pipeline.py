@@ -1,8 +1,8 @@
-"""Data processing: one MNIST node; its namespace keeps its datasets apart from other datasets'."""
+"""Data processing: one node per dataset; namespaces keep each dataset's files apart."""
 
 from kedro.pipeline import Node, Pipeline
 
-from gan_pipeline.pipelines.data_processing.nodes import preprocess_mnist
+from gan_pipeline.pipelines.data_processing.nodes import preprocess_faces, preprocess_mnist
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -16,4 +16,14 @@ def create_pipeline(**kwargs) -> Pipeline:
             )
         ]
     )
-    return Pipeline(mnist, namespace="mnist")
+    faces = Pipeline(
+        [
+            Node(
+                preprocess_faces,
+                inputs=["raw", "params:preprocess"],
+                outputs=["images", "data_info", "skipped"],
+                name="preprocess",
+            )
+        ]
+    )
+    return Pipeline(mnist, namespace="mnist") + Pipeline(faces, namespace="faces")

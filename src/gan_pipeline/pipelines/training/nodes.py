@@ -10,22 +10,33 @@ import pandas as pd
 from matplotlib.figure import Figure
 from PIL import Image
 
-from gan_pipeline.gan.training import ModelConfig, TrainConfig, train
+from gan_pipeline.gan.quality import QualityConfig, QualityMonitor
+from gan_pipeline.gan.training import ModelConfig, TrainConfig, run_directory, train
 
 
 def train_gan(
-    images: np.ndarray, model: dict[str, Any], train_params: dict[str, Any]
-) -> tuple[keras.Model, keras.Model, pd.DataFrame, dict[str, Image.Image]]:
+    images: np.ndarray,
+    feature_extractor: keras.Model,
+    model: dict[str, Any],
+    train_params: dict[str, Any],
+    quality: dict[str, Any],
+) -> tuple[keras.Model, keras.Model, keras.Model, pd.DataFrame, dict[str, Image.Image]]:
     """Train, or resume from the last checkpoint of the same configuration.
 
-    Returns the generator, the discriminator, the per-step history and the fixed-noise
-    sample grid of every checkpoint (keyed ``step_000250`` etc.).
+    Returns the generator, the best generator by in-training FD or KID (``quality.best_by``,
+    measured on ``feature_extractor``'s features), the discriminator, the per-step history
+    (quality columns filled every ``quality.every`` steps) and the fixed-noise sample grid of
+    every checkpoint (keyed ``step_000250`` etc.).
     """
-    result = train(images, ModelConfig(**model), TrainConfig(**train_params))
+    model_config, train_config = ModelConfig(**model), TrainConfig(**train_params)
+    state_dir = run_directory(model_config, train_config, images)
+    monitor = QualityMonitor(feature_extractor, images, state_dir, QualityConfig(**quality))
+    result = train(images, model_config, train_config, callbacks=[monitor])
     grids = {
         f"step_{step:06d}": Image.fromarray(grid.squeeze()) for step, grid in result.grids.items()
     }
-    return result.generator, result.discriminator, result.history, grids
+    best = monitor.best_generator(result.generator)
+    return result.generator, best, result.discriminator, result.history, grids
 
 
 def plot_losses(history: pd.DataFrame, window: int = 25) -> Figure:

@@ -1,0 +1,127 @@
+"""Step time and peak memory of the faces presets: 300x300 (conf/base) and 64x64 (conf/cpu).
+
+Each preset runs in its own process, because TensorFlow's memory is mostly outside Python's
+allocator (tracemalloc cannot see it) and the process-wide peak RSS (``ru_maxrss``) never goes
+down: one process per preset gives each its own peak. Images are random, of the preset's
+shape: the step does not depend on what the pixels show.
+
+Usage: python benchmarks/faces_step.py [--envs base,cpu] [--steps 5] [--warmup 2]
+       [--params "faces.train.batch_size=8"]   (Kedro's --params syntax, on every preset)
+Writes data/08_reporting/benchmarks/faces_step.json and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+from kedro.config import OmegaConfigLoader
+from omegaconf import OmegaConf
+
+from gan_pipeline.gan.training import ModelConfig, TrainConfig, build_gan, make_dataset
+from gan_pipeline.settings import CONFIG_LOADER_ARGS
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def preset(env: str, overrides: str) -> dict:
+    """The ``faces`` parameters of ``env`` exactly as ``kedro run --env <env>`` resolves them."""
+    loader = OmegaConfigLoader(
+        conf_source=str(PROJECT / "conf"), env=None if env == "base" else env, **CONFIG_LOADER_ARGS
+    )
+    params = OmegaConf.create(loader["parameters"])
+    if overrides:
+        params = OmegaConf.merge(params, OmegaConf.from_dotlist(overrides.split(",")))
+    return OmegaConf.to_container(params)["faces"]
+
+
+def measure(env: str, overrides: str, steps: int, warmup: int) -> dict:
+    """Run in the child: build the preset's GAN, train ``warmup`` then ``steps`` steps."""
+    faces = preset(env, overrides)
+    size = faces["preprocess"]["image_size"]
+    model = ModelConfig(**faces["model"])
+    train = TrainConfig(**faces["train"])  # build_gan writes no checkpoints
+    images = np.random.default_rng(0).uniform(-1, 1, (max(train.batch_size, 24), size, size, 3))
+    dataset = make_dataset(images.astype("float32"), train.batch_size, train.seed)
+    gan = build_gan((size, size, 3), model, train)
+    gan.fit(dataset, steps_per_epoch=warmup, epochs=1, verbose=0)  # traces the step
+    start = time.perf_counter()
+    gan.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
+    seconds = (time.perf_counter() - start) / steps
+    return {
+        "env": env,
+        "image_size": size,
+        "model": asdict(model),
+        "batch_size": train.batch_size,
+        "precision": train.precision,
+        "loss": train.loss,
+        "augment": train.augment,
+        "ema_decay": train.ema_decay,
+        "generator_params": gan.generator.count_params(),
+        "discriminator_params": gan.discriminator.count_params(),
+        "step_s": seconds,
+        "images_per_s": train.batch_size / seconds,
+        "preset_steps": train.steps,
+        "preset_train_minutes": train.steps * seconds / 60,
+        # Linux reports kilobytes.
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--envs", default="base,cpu", help="Kedro envs, one preset each")
+    parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--params", default="", help="overrides, as kedro run --params")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--out", default="data/08_reporting/benchmarks/faces_step.json")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.params, args.steps, args.warmup)))
+        return
+
+    results = []
+    for env in args.envs.split(","):
+        command = [sys.executable, __file__, "--child", env, "--steps", str(args.steps)]
+        command += ["--warmup", str(args.warmup), "--params", args.params]
+        child = subprocess.run(command, check=False, capture_output=True, text=True, cwd=PROJECT)
+        if child.returncode:
+            sys.exit(f"preset {env} failed:\n{child.stderr[-3000:]}")
+        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    report = {
+        "machine": f"{platform.node()} {platform.processor() or platform.machine()}",
+        "cpu_count": len(os.sched_getaffinity(0)),
+        "steps": args.steps,
+        "warmup": args.warmup,
+        "params": args.params,
+        "results": results,
+    }
+    out = PROJECT / args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(
+        f"{'env':6}{'size':>6}{'batch':>7}{'precision':>16}{'s/step':>9}{'img/s':>8}"
+        f"{'peak RSS MB':>13}{'G params':>11}{'D params':>11}{'preset min':>12}"
+    )
+    for row in results:
+        print(
+            f"{row['env']:6}{row['image_size']:6d}{row['batch_size']:7d}{row['precision']:>16}"
+            f"{row['step_s']:9.3f}{row['images_per_s']:8.1f}{row['peak_rss_mb']:13.0f}"
+            f"{row['generator_params']:11,d}{row['discriminator_params']:11,d}"
+            f"{row['preset_train_minutes']:12.1f}"
+        )
+    print(f"-> {out}")
+
+
+if __name__ == "__main__":
+    main()

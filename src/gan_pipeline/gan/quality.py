@@ -1,0 +1,195 @@
+"""In-training sample quality: FD, KID and mode coverage every N steps, and the best generator.
+
+The values go into the step's ``logs``, so the training record puts them in the per-step history
+(NaN between evaluations) and they survive a resume with it. The best generator by FD (or KID)
+is written beside the checkpoints, so a resumed run still knows and exports it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from gan_pipeline.gan.distribution import is_chief
+from gan_pipeline.metrics.coverage import mode_coverage
+from gan_pipeline.metrics.features import PROBABILITIES, extract
+from gan_pipeline.metrics.frechet import frechet_distance
+from gan_pipeline.metrics.kid import kernel_distance
+
+log = logging.getLogger(__name__)
+
+METRICS = ("fd", "kid", "coverage")
+LOWER_IS_BETTER = ("fd", "kid")
+BEST_RECORD = "generator_best.json"
+BEST_WEIGHTS = "generator_best-{step:08d}.weights.h5"
+BEST_WEIGHTS_GLOB = "generator_best-*.weights.h5"
+
+
+@dataclass(frozen=True)
+class QualityConfig:
+    every: int = 250
+    samples: int = 1000
+    metrics: tuple[str, ...] = METRICS
+    best_by: str = "fd"
+    kid_subset_size: int = 500
+    kid_subsets: int = 10
+    min_share: float = 0.01
+    seed: int = 0
+    batch_size: int = 500
+
+    def __post_init__(self):
+        object.__setattr__(self, "metrics", tuple(self.metrics))  # YAML gives a list
+        unknown = set(self.metrics) - set(METRICS)
+        if unknown:
+            raise ValueError(f"quality metrics {sorted(unknown)} unknown; choose from {METRICS}")
+        if self.best_by not in LOWER_IS_BETTER or self.best_by not in self.metrics:
+            raise ValueError(
+                f"best_by={self.best_by!r} must be one of {LOWER_IS_BETTER} and listed in metrics"
+            )
+        if self.every < 1 or self.samples < 2:
+            raise ValueError(f"need every >= 1 and samples >= 2, got {self.every}, {self.samples}")
+
+
+class QualityMonitor(keras.callbacks.Callback):
+    """Every ``config.every`` steps, scores samples of a fixed latent bank against real images.
+
+    Real features are computed once; each evaluation generates ``config.samples`` images with
+    the GAN's ``sampler`` (the exported generator: the EMA copy when EMA is on), runs the
+    feature extractor on them and adds ``fd``, ``kid`` (mean) and ``coverage`` (classes
+    covered) to the logs. Generation runs in inference mode and draws no random numbers from
+    the training's generators, so training itself is unchanged by the monitor.
+    """
+
+    def __init__(
+        self,
+        extractor: keras.Model,
+        real_images: np.ndarray,
+        state_dir: Path,
+        config: QualityConfig,
+    ):
+        super().__init__()
+        if "coverage" in config.metrics and PROBABILITIES not in extractor.output:
+            raise ValueError(
+                f"quality metric 'coverage' needs class probabilities, which feature extractor "
+                f"{extractor.name!r} does not output; remove it from the quality metrics"
+            )
+        self.extractor = extractor
+        self.real_images = real_images
+        self.state_dir = Path(state_dir)
+        self.config = config
+        self.best: dict | None = None
+        self._real_features: np.ndarray | None = None
+        self._latents: np.ndarray | None = None
+        self._epoch = 0
+        self._last_step: int | None = None
+        self._chief = True
+
+    def on_train_begin(self, logs=None):
+        self._chief = is_chief(self.model.distribute_strategy)  # the one writer, as for checkpoints
+        rng = np.random.default_rng(self.config.seed)
+        count = min(self.config.samples, len(self.real_images))
+        chosen = rng.choice(len(self.real_images), count, replace=False)
+        self._real_features, _ = extract(
+            self.extractor, self.real_images[chosen], self.config.batch_size
+        )
+        latent_dim = self.model.sampler.input_shape[-1]
+        self._latents = rng.standard_normal((self.config.samples, latent_dim), dtype=np.float32)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+        if self._last_step is None:  # first round of this fit: the run starts or resumes here
+            self._last_step = epoch * self.params["steps"]
+            self.best = self._read_best(up_to_step=self._last_step)
+            if self.best is None and self._chief:  # stale or absent: never export it
+                self._remove_best_files(keep=None)
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = self._epoch * self.params["steps"] + batch + 1
+        # Crossing test, not step % every: with steps_per_execution > 1 Keras reports chunks.
+        due = step // self.config.every > self._last_step // self.config.every
+        self._last_step = step
+        if not due:
+            return
+        values = self.evaluate()
+        logs.update(values)
+        value = values[self.config.best_by]
+        if math.isfinite(value) and (self.best is None or value < self.best["value"]):
+            self._write_best(step, value)
+        log.info("step %d quality: %s", step, {k: round(v, 4) for k, v in values.items()})
+
+    def evaluate(self) -> dict[str, float]:
+        generated = self.model.sampler.predict(
+            self._latents, batch_size=self.config.batch_size, verbose=0
+        )
+        features, probabilities = extract(self.extractor, generated, self.config.batch_size)
+        values = {}
+        if "fd" in self.config.metrics:
+            values["fd"] = frechet_distance(features, self._real_features)
+        if "kid" in self.config.metrics:
+            values["kid"], _ = kernel_distance(
+                features,
+                self._real_features,
+                self.config.kid_subset_size,
+                self.config.kid_subsets,
+                self.config.seed,
+            )
+        if "coverage" in self.config.metrics:
+            coverage = mode_coverage(probabilities, self.config.min_share)
+            values["coverage"] = float(coverage["classes_covered"])
+        return values
+
+    def _write_best(self, step: int, value: float) -> None:
+        self.best = {
+            "step": step,
+            "metric": self.config.best_by,
+            "value": value,
+            "weights": BEST_WEIGHTS.format(step=step),
+            "settings": asdict(self.config),
+        }
+        if not self._chief:
+            return
+        # Kill-safe order: new weights under a new name, then the record that points to them
+        # (replaced atomically), then the old weights. The record never names a partial file.
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.model.sampler.save_weights(self.state_dir / self.best["weights"])
+        partial = self.state_dir / f"partial-{BEST_RECORD}"
+        partial.write_text(json.dumps(self.best))
+        partial.replace(self.state_dir / BEST_RECORD)
+        self._remove_best_files(keep=self.best["weights"])
+
+    def _remove_best_files(self, keep: str | None) -> None:
+        if keep is None:
+            (self.state_dir / BEST_RECORD).unlink(missing_ok=True)
+        for weights in self.state_dir.glob(BEST_WEIGHTS_GLOB):
+            if weights.name != keep:
+                weights.unlink()
+
+    def _read_best(self, up_to_step: float = math.inf) -> dict | None:
+        """The stored best, if measured with these settings no later than ``up_to_step``.
+
+        A best from after the checkpoint a run resumes from, or measured with other settings,
+        is not comparable with what comes next.
+        """
+        path = self.state_dir / BEST_RECORD
+        if not path.exists():
+            return None
+        best = json.loads(path.read_text())
+        settings = json.loads(json.dumps(asdict(self.config)))  # tuples as JSON lists
+        if best["settings"] != settings or best["step"] > up_to_step:
+            return None
+        return best if (self.state_dir / best["weights"]).exists() else None
+
+    def best_generator(self, generator: keras.Model) -> keras.Model:
+        """A copy of ``generator`` with the best recorded weights (``generator`` if none)."""
+        record = self._read_best()
+        if record is None:
+            return generator
+        best = keras.models.clone_model(generator)
+        best.load_weights(self.state_dir / record["weights"])
+        return best

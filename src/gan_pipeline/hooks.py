@@ -1,0 +1,259 @@
+"""MLflow tracking hook: one MLflow run per dataset namespace per ``kedro run``.
+
+Nodes stay free of MLflow: they return data, the catalog saves it, and this hook logs it right
+after each save (so saved files such as Generator.h5 exist and are attached as they are).
+A project hook rather than kedro-mlflow, which with Kedro 1.7 / MLflow 3 falls back to the file
+store and crashes, puts both namespaces of a run into one MLflow run, and leaves dataset-factory
+metrics unprefixed (STACK.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import pandas as pd
+from kedro.config import MissingConfigException
+from kedro.framework.hooks import hook_impl
+from matplotlib.figure import Figure
+from mlflow.tracking.context.registry import resolve_tags
+from PIL import Image
+
+from gan_pipeline import tracking
+
+log = logging.getLogger(__name__)
+
+MODES = ("required", "optional")
+
+
+@dataclass
+class _NamespaceRun:
+    """What the hook knows about one namespace's MLflow run while ``kedro run`` goes on."""
+
+    run_id: str
+    free_inputs: set[str]  # datasets this namespace reads but does not make in this run
+    last_step: int = 0
+    generator: Any = None  # logged as a model once the run's final metrics are known
+    generator_md5: str | None = None  # of the saved or loaded Generator.h5
+    fd: float | None = None
+    hashed: set[str] = field(default_factory=set)
+
+
+class MlflowTracking:
+    """Logs parameters, tags, per-step metrics, images, plots and the generator to MLflow."""
+
+    def __init__(self) -> None:
+        self._settings: dict[str, Any] = {}
+        self._client: mlflow.MlflowClient | None = None
+        self._catalog: Any = None
+        self._runs: dict[str, _NamespaceRun] = {}
+        self._seconds = 0.0
+
+    @hook_impl
+    def after_context_created(self, context) -> None:
+        settings = context.config_loader["mlflow"]  # conf/base/mlflow.yml has every key
+        if settings["tracking"] not in MODES:
+            raise ValueError(
+                f"conf/*/mlflow.yml: tracking must be one of {MODES}, got {settings['tracking']!r}"
+            )
+        self._settings = settings
+        try:
+            secrets = context.config_loader["credentials"].get("mlflow") or {}
+        except MissingConfigException:
+            secrets = {}
+        # MLflow reads server credentials from its environment variables (MLFLOW_TRACKING_
+        # USERNAME/PASSWORD/TOKEN); ones set in the real environment win over the file.
+        for name, value in secrets.items():
+            os.environ.setdefault(name, str(value))
+
+    @hook_impl
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline, catalog) -> None:
+        self._runs, self._catalog, self._seconds = {}, catalog, 0.0
+        namespaces = sorted(
+            {node.namespace.split(".")[0] for node in pipeline.nodes if node.namespace}
+        )
+        if not namespaces:
+            return
+        started = time.perf_counter()
+        uri = (
+            os.environ.get("MLFLOW_TRACKING_URI")
+            or self._settings["tracking_uri"]
+            or tracking.default_tracking_uri(Path(run_params["project_path"]))
+        )
+        try:
+            experiment_id = tracking.connect(uri, self._settings["experiment_name"])
+        except tracking.TrackingUnavailableError as error:
+            if self._settings["tracking"] == "optional":
+                log.warning("%s; running without tracking (tracking: optional)", error)
+                return
+            raise tracking.TrackingUnavailableError(
+                f"{error}. Nothing was run. Start the server or point MLFLOW_TRACKING_URI (or "
+                "tracking_uri in conf/*/mlflow.yml) at a reachable store; `tracking: optional` "
+                "there runs without tracking."
+            ) from error
+        # Model logging and pyfunc loading use the global URI and experiment.
+        mlflow.set_tracking_uri(uri)
+        mlflow.set_experiment(experiment_id=experiment_id)
+        self._client = mlflow.MlflowClient(uri)
+        common = {
+            "kedro.run_id": run_params["run_id"],
+            "kedro.pipelines": ",".join(run_params.get("pipeline_names") or ["__default__"]),
+            "kedro.env": run_params["env"] or "",
+            **tracking.git_tags(Path(run_params["project_path"])),
+        }
+        for namespace in namespaces:
+            part = pipeline.only_nodes_with_namespaces([namespace])
+            tags = {**common, "namespace": namespace}
+            info = f"{namespace}.data_info"
+            if info not in part.all_outputs() and catalog.exists(info):
+                tags |= _data_tags(catalog.load(info))  # made by an earlier run or DVC stage
+            run = self._client.create_run(
+                experiment_id,
+                run_name=f"{namespace}-{run_params['run_id']}",
+                tags=resolve_tags(tags),
+            )
+            # The parameter groups this namespace's nodes read (with --params overrides), so
+            # a data-only run does not show training settings it never used.
+            prefix = f"params:{namespace}."
+            used = {
+                name.removeprefix(prefix): catalog.load(name)
+                for name in part.inputs()
+                if name.startswith(prefix)
+            }
+            self._client.log_batch(run.info.run_id, params=tracking.flat_params(used))
+            free = {name for name in part.inputs() if not name.startswith("params:")}
+            self._runs[namespace] = _NamespaceRun(run.info.run_id, free)
+        self._seconds += time.perf_counter() - started
+        log.info("MLflow tracking to %s (experiment %s)", uri, self._settings["experiment_name"])
+
+    @hook_impl
+    def after_dataset_loaded(self, dataset_name: str, data: Any, node) -> None:
+        namespace, short = _split(dataset_name)
+        run = self._runs.get(namespace)
+        if run is None or dataset_name not in run.free_inputs or dataset_name in run.hashed:
+            return
+        with self._timed():
+            run.hashed.add(dataset_name)
+            md5 = self._data_hash(dataset_name)
+            if md5:
+                self._client.set_tag(run.run_id, f"data_hash.{short}", md5)
+                if short == "generator":
+                    run.generator_md5 = md5
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str, data: Any, node) -> None:
+        namespace, short = _split(dataset_name)
+        run = self._runs.get(namespace)
+        if run is None:
+            return
+        with self._timed():
+            self._log_output(run, short, dataset_name, data)
+
+    @hook_impl
+    def after_pipeline_run(self, run_params, run_result, pipeline, catalog) -> None:
+        for namespace, run in self._runs.items():
+            with self._timed():
+                self._finish(namespace, run)
+        if self._runs:
+            log.info("MLflow tracking took %.1f s in this run", self._seconds)
+        self._runs = {}
+
+    @hook_impl
+    def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:
+        for run in self._runs.values():
+            self._client.set_terminated(run.run_id, status="FAILED")
+        self._runs = {}
+
+    def _log_output(self, run: _NamespaceRun, short: str, dataset_name: str, data: Any) -> None:
+        """Route one saved node output to the MLflow call that fits it."""
+        client = self._client
+        if short == "data_info":
+            for key, value in _data_tags(data).items():
+                client.set_tag(run.run_id, key, value)
+        elif short == "metrics":
+            run.fd = float(data["fd"]) if "fd" in data else None
+            client.log_batch(run.run_id, metrics=tracking.final_metrics(data, run.last_step))
+        elif short == "generator":
+            run.generator = data
+            run.generator_md5 = self._data_hash(dataset_name)
+            self._log_file(run, dataset_name)
+        elif isinstance(data, pd.DataFrame) and "step" in data:
+            run.last_step = int(data["step"].max())
+            client.log_batch(run.run_id, metrics=tracking.history_metrics(data))
+            self._log_file(run, dataset_name)
+        elif isinstance(data, Figure | Image.Image):
+            self._log_file(run, dataset_name)  # the PNG the catalog wrote; no second render
+        elif (
+            isinstance(data, dict)
+            and data
+            and all(isinstance(v, Image.Image) for v in data.values())
+        ):
+            for key, image in data.items():
+                step = tracking.grid_step(key)
+                if step is None:
+                    client.log_image(run.run_id, image, artifact_file=f"{short}/{key}.png")
+                else:
+                    client.log_image(run.run_id, image, key=short, step=step)
+
+    def _finish(self, namespace: str, run: _NamespaceRun) -> None:
+        """Log and register the generator, move the ``best`` alias, close the run."""
+        name = f"{namespace}-generator"
+        version = None
+        if run.generator is not None:
+            version = tracking.log_generator(run.run_id, run.generator, name, run.last_step)
+            if run.generator_md5:
+                self._client.set_model_version_tag(
+                    name, str(version), "file_md5", run.generator_md5
+                )
+        elif run.fd is not None and run.generator_md5:
+            # An evaluation-only run: its generator was registered by the training run.
+            version = tracking.version_by_file(self._client, name, run.generator_md5)
+        if (
+            version is not None
+            and run.fd is not None
+            and tracking.promote_if_best(self._client, name, version, run.fd)
+        ):
+            log.info(
+                "%s version %s is now @%s (fd %.4g)", name, version, tracking.BEST_ALIAS, run.fd
+            )
+        self._client.set_terminated(run.run_id)
+
+    def _log_file(self, run: _NamespaceRun, dataset_name: str) -> None:
+        """Attach the file a dataset was saved to, if it has one."""
+        path = self._filepath(dataset_name)
+        if path and path.is_file():
+            self._client.log_artifact(run.run_id, str(path))
+
+    def _data_hash(self, dataset_name: str) -> str | None:
+        path = self._filepath(dataset_name)
+        return tracking.data_hash(path) if path else None
+
+    def _filepath(self, dataset_name: str) -> Path | None:
+        """The file or folder a catalog entry reads and writes; None for in-memory ones."""
+        config = self._catalog.to_config()[0].get(dataset_name, {})
+        location = config.get("filepath") or config.get("path")
+        return Path(location) if location else None
+
+    @contextmanager
+    def _timed(self):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._seconds += time.perf_counter() - started
+
+
+def _split(dataset_name: str) -> tuple[str, str]:
+    """``mnist.history`` -> (``mnist``, ``history``)."""
+    return dataset_name.split(".", 1)[0], dataset_name.rsplit(".", 1)[-1]
+
+
+def _data_tags(info: dict[str, Any]) -> dict[str, str]:
+    """``data_info`` ({data_source, num_images, image_shape}) as run tags."""
+    return {key: str(value) for key, value in info.items()}

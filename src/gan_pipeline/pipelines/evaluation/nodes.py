@@ -1,0 +1,257 @@
+"""Evaluation nodes: a feature network per dataset, then measured quality of a trained generator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import keras
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from PIL import Image
+
+from gan_pipeline.gan.images import make_grid
+from gan_pipeline.metrics.classifier import train_classifier as fit_classifier
+from gan_pipeline.metrics.classifier_score import classifier_score
+from gan_pipeline.metrics.coverage import mode_coverage
+from gan_pipeline.metrics.diversity import mean_pairwise_ssim
+from gan_pipeline.metrics.features import extract, pixel_extractor
+from gan_pipeline.metrics.frechet import frechet_distance
+from gan_pipeline.metrics.kid import kernel_distance
+from gan_pipeline.metrics.memorisation import memorisation
+
+FEATURE_METRICS = ("fd", "kid", "classifier_score", "coverage")
+IMAGE_METRICS = ("memorisation", "diversity")
+QUALITY_CURVES = {
+    "fd": "Frechet distance (lower is better)",
+    "kid": "KID (lower is better)",
+    "coverage": "classes covered (higher is better)",
+}
+
+
+def train_classifier(
+    images: np.ndarray, labels: np.ndarray, params: dict[str, Any]
+) -> tuple[keras.Model, dict[str, float]]:
+    """The feature network of a labelled dataset: a small classifier trained on the run's data.
+
+    Offline no pretrained network can be downloaded, and a digit classifier's features are the
+    ones that matter for digits. A weak classifier makes every metric it feeds meaningless, so
+    the node fails below ``min_accuracy`` on the held-out split.
+    """
+    settings = dict(params)
+    min_accuracy = settings.pop("min_accuracy")
+    max_images = settings.pop("max_images", None)
+    if max_images is not None and max_images < len(images):
+        # A seeded random subset: stored datasets may be sorted by class.
+        chosen = np.random.default_rng(settings.get("seed", 0)).permutation(len(images))
+        images, labels = images[chosen[:max_images]], labels[chosen[:max_images]]
+    extractor, report = fit_classifier(images, labels, **settings)
+    if report["heldout_accuracy"] < min_accuracy:
+        raise ValueError(
+            f"feature classifier reached {report['heldout_accuracy']:.4f} held-out accuracy, "
+            f"below evaluation.classifier.min_accuracy={min_accuracy}; train it longer "
+            "(evaluation.classifier.epochs) before trusting FD/KID/coverage"
+        )
+    return extractor, report
+
+
+def pixel_features(images: np.ndarray, params: dict[str, Any]) -> keras.Model:
+    """The feature network of an unlabelled, tiny dataset: area-downsampled pixels.
+
+    With two dozen photos and no labels there is nothing to train a feature network on, and
+    ImageNet networks need a download; see ``metrics.features.pixel_extractor``.
+    """
+    return pixel_extractor(tuple(images.shape[1:]), params["size"])
+
+
+@dataclass(frozen=True)
+class EvaluationConfig:
+    metrics: tuple[str, ...] = FEATURE_METRICS
+    samples: int = 5000
+    seed: int = 1234
+    batch_size: int = 500
+    kid_subset_size: int = 1000
+    kid_subsets: int = 100
+    min_share: float = 0.01
+    memorisation_samples: int = 64
+    memorisation_threshold: float = 0.9
+    diversity_samples: int = 64
+
+    def __post_init__(self):
+        object.__setattr__(self, "metrics", tuple(self.metrics))  # YAML gives a list
+        unknown = set(self.metrics) - {*FEATURE_METRICS, *IMAGE_METRICS}
+        if unknown:
+            raise ValueError(
+                f"evaluation metrics {sorted(unknown)} unknown; choose from "
+                f"{FEATURE_METRICS + IMAGE_METRICS}"
+            )
+
+
+def evaluate_generator(
+    generator: keras.Model,
+    images: np.ndarray,
+    feature_extractor: keras.Model,
+    params: dict[str, Any],
+) -> dict[str, float]:
+    """Score ``samples`` images from a fixed, seeded latent bank (see ``score_samples``)."""
+    config = EvaluationConfig(**params)
+    latent_dim = generator.input_shape[-1]
+    latents = np.random.default_rng(config.seed).standard_normal(
+        (config.samples, latent_dim), dtype=np.float32
+    )
+    generated = generator.predict(latents, batch_size=config.batch_size, verbose=0)
+    if generated.shape[1:] != images.shape[1:]:
+        raise ValueError(
+            f"generator makes images of shape {generated.shape[1:]}, the real images are "
+            f"{images.shape[1:]}: evaluate a generator trained on this dataset"
+        )
+    return score_samples(generated, images, feature_extractor, config)
+
+
+def score_samples(
+    generated: np.ndarray,
+    images: np.ndarray,
+    feature_extractor: keras.Model,
+    config: EvaluationConfig,
+) -> dict[str, float]:
+    """The metrics in ``config.metrics`` for ``generated`` against the real ``images``.
+
+    Every distance comes with its real-data floor: the same number between two disjoint
+    halves of the real images at ``floor_samples`` each (``min(samples, real // 2)``), so a
+    reader knows what a perfect generator would score. Flat keys, numbers only.
+    """
+    rng = np.random.default_rng(config.seed)
+    compared = min(len(generated), len(images))
+    half = min(len(generated), len(images) // 2)
+    real = images[rng.permutation(len(images))[: max(compared, 2 * half)]]
+    scores: dict[str, float] = {
+        "samples": len(generated),
+        "real_images": compared,
+        "floor_samples": half,
+    }
+    wanted = set(config.metrics)
+    if wanted & set(FEATURE_METRICS):
+        scores |= _feature_scores(config, generated, real, feature_extractor, compared, half)
+    if "memorisation" in wanted:
+        scores |= memorisation(
+            generated[: config.memorisation_samples], images, config.memorisation_threshold
+        )
+    if "diversity" in wanted:
+        scores["diversity_ssim"] = mean_pairwise_ssim(generated[: config.diversity_samples])
+        scores["diversity_ssim_real"] = mean_pairwise_ssim(real[: config.diversity_samples])
+    return scores
+
+
+def _feature_scores(
+    config: EvaluationConfig,
+    generated: np.ndarray,
+    real: np.ndarray,
+    extractor: keras.Model,
+    compared: int,
+    half: int,
+) -> dict[str, float]:
+    """FD, KID, classifier score and coverage on the extractor's outputs, with real references."""
+    fake_features, fake_probabilities = extract(extractor, generated, config.batch_size)
+    real_features, real_probabilities = extract(extractor, real, config.batch_size)
+    reference = real_features[:compared]
+    first_half, second_half = real_features[:half], real_features[half : 2 * half]
+    scores: dict[str, float] = {}
+    if "fd" in config.metrics:
+        scores["fd"] = frechet_distance(fake_features, reference)
+        scores["fd_floor"] = frechet_distance(first_half, second_half)
+        # Same sample size as the floor, so the two compare without FD's small-n bias.
+        scores["fd_at_floor_samples"] = frechet_distance(fake_features[:half], second_half)
+    if "kid" in config.metrics:
+        kid = {"subset_size": config.kid_subset_size, "subsets": config.kid_subsets}
+        scores["kid_mean"], scores["kid_std"] = kernel_distance(
+            fake_features, reference, seed=config.seed, **kid
+        )
+        scores["kid_floor_mean"], scores["kid_floor_std"] = kernel_distance(
+            first_half, second_half, seed=config.seed, **kid
+        )
+        scores["kid_subset_size"] = min(config.kid_subset_size, compared)
+    wants_classes = {"classifier_score", "coverage"} & set(config.metrics)
+    if wants_classes and fake_probabilities is None:
+        raise ValueError(
+            f"{sorted(wants_classes)} need class probabilities, which feature extractor "
+            f"{extractor.name!r} does not output; remove them from the evaluation metrics"
+        )
+    if "classifier_score" in config.metrics:
+        scores["classifier_score"] = classifier_score(fake_probabilities)
+        scores["classifier_score_real"] = classifier_score(real_probabilities[:compared])
+    if "coverage" in config.metrics:
+        scores |= mode_coverage(fake_probabilities, config.min_share)
+        real_coverage = mode_coverage(real_probabilities[:compared], config.min_share)
+        scores |= {f"{key}_real": value for key, value in real_coverage.items()}
+    return scores
+
+
+def _slerp(start: np.ndarray, end: np.ndarray, fractions: np.ndarray) -> np.ndarray:
+    """Spherical interpolation, rows x fractions x latent_dim.
+
+    Hand-written (no Keras API): straight lines between Gaussian latents pass through the
+    low-norm interior the generator never saw in training; great circles stay on its shell.
+    """
+    cosine = np.sum(start * end, axis=1) / (
+        np.linalg.norm(start, axis=1) * np.linalg.norm(end, axis=1)
+    )
+    angle = np.arccos(np.clip(cosine, -1.0, 1.0))[:, None, None]
+    t = fractions[None, :, None]
+    sine = np.maximum(np.sin(angle), 1e-8)
+    return (np.sin((1 - t) * angle) * start[:, None] + np.sin(t * angle) * end[:, None]) / sine
+
+
+def _picture(
+    generator: keras.Model, latents: np.ndarray, columns: int | None = None
+) -> Image.Image:
+    images = generator.predict(latents.astype(np.float32), verbose=0)
+    return Image.fromarray(make_grid(images, columns=columns).squeeze())
+
+
+def render_samples(
+    generator: keras.Model, params: dict[str, Any]
+) -> tuple[Image.Image, Image.Image]:
+    """A grid of samples and a latent interpolation strip (one row per pair of end points).
+
+    The pictures behind the numbers: smooth rows mean a continuous latent space, abrupt jumps
+    or repeated faces/digits mean memorised or collapsed modes.
+    """
+    rng = np.random.default_rng(params["seed"])
+    latent_dim = generator.input_shape[-1]
+    grid_latents = rng.standard_normal((params["grid_count"], latent_dim), dtype=np.float32)
+    ends = rng.standard_normal((2, params["interpolation_rows"], latent_dim))
+    steps = params["interpolation_steps"]
+    path = _slerp(ends[0], ends[1], np.linspace(0.0, 1.0, steps)).reshape(-1, latent_dim)
+
+    return _picture(generator, grid_latents), _picture(generator, path, columns=steps)
+
+
+def plot_quality(history: pd.DataFrame) -> Figure:
+    """In-training FD, KID and coverage against step, the best step marked."""
+    columns = [column for column in QUALITY_CURVES if column in history]
+    if not columns:
+        raise ValueError(
+            f"history has none of the quality columns {list(QUALITY_CURVES)}: was training "
+            "run with the quality monitor (evaluation.during_training)?"
+        )
+    # A bare Figure, not pyplot: no global figure registry to leak across runs.
+    figure = Figure(figsize=(4.2 * len(columns), 3.6), layout="tight")
+    for axes, column in zip(
+        figure.subplots(1, len(columns), squeeze=False)[0], columns, strict=True
+    ):
+        points = history[["step", column]].dropna()
+        axes.plot(points["step"], points[column], marker="o", markersize=3)
+        if column != "coverage" and len(points):
+            best = points.loc[points[column].idxmin()]
+            axes.plot(
+                best["step"],
+                best[column],
+                "r*",
+                markersize=12,
+                label=f"best: step {best['step']:.0f}",
+            )
+            axes.legend()
+        axes.set(xlabel="step", title=QUALITY_CURVES[column])
+        axes.grid(alpha=0.3)
+    return figure

@@ -1,0 +1,147 @@
+"""Generate: a trained generator -> sample PNGs, a grid, a latent-walk GIF and the raw arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import keras
+import numpy as np
+from PIL import Image
+from scipy.stats import truncnorm
+
+from gan_pipeline.datasets.generator_source import GeneratorSource
+from gan_pipeline.gan.images import make_grid, to_uint8
+from gan_pipeline.pipelines.evaluation.nodes import _slerp
+
+
+@dataclass(frozen=True)
+class Interpolation:
+    """The GIF: ``walks`` latent walks side by side, each through ``keyframes`` random points
+    (looping back to the first), ``steps`` frames from one point to the next."""
+
+    walks: int = 8
+    keyframes: int = 4
+    steps: int = 12
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    """``<dataset>.generate`` parameters, checked once before anything is loaded."""
+
+    n: int = 64
+    seed: int = 0
+    truncation: float | None = None  # redraw latent entries beyond +-truncation
+    model_uri: str | None = None  # None: the catalog's file; else an MLflow model URI
+    grid: int = 64  # images in grid.png (the first ones)
+    interpolation: Interpolation = field(default_factory=Interpolation)
+
+    def __post_init__(self):
+        if isinstance(self.interpolation, Mapping):
+            object.__setattr__(self, "interpolation", Interpolation(**self.interpolation))
+        counts = {"n": self.n, "grid": self.grid, **vars(self.interpolation)}
+        if bad := {key: value for key, value in counts.items() if value < 1}:
+            raise ValueError(f"generate: {bad} must be at least 1")
+        if self.truncation is not None and self.truncation <= 0:
+            raise ValueError(
+                f"generate.truncation={self.truncation}; want a positive number or null"
+            )
+
+
+def sample_latents(
+    rng: np.random.Generator, count: int, latent_dim: int, truncation: float | None = None
+) -> np.ndarray:
+    """(count, latent_dim) float32 latents from the training distribution, N(0, 1).
+
+    With ``truncation`` t, entries beyond +-t are redrawn until they fall inside, i.e. a
+    normal truncated to [-t, t] (scipy's ``truncnorm``): the "truncation trick", which
+    trades variety for samples nearer the typical ones.
+    """
+    if truncation is None:
+        return rng.standard_normal((count, latent_dim), dtype=np.float32)
+    bounds = (-truncation, truncation)
+    return truncnorm.rvs(*bounds, size=(count, latent_dim), random_state=rng).astype(np.float32)
+
+
+def _to_image(pixels: np.ndarray) -> Image.Image:
+    """uint8 (H, W, 1) or (H, W, 3) -> a greyscale or RGB PIL image."""
+    return Image.fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels)
+
+
+def load_generator(
+    source: GeneratorSource, options: dict[str, Any], data_info: dict[str, Any]
+) -> keras.Model:
+    """The generator that ``model_uri`` names (the trained file when null), checked against
+    the dataset: one latent vector in, one image of the dataset's shape out.
+
+    The check stops a generator of another dataset or image size here, with both shapes,
+    instead of producing misshapen samples or a reshape error later.
+    """
+    model_uri = GenerateOptions(**options).model_uri
+    generator = source.load(model_uri)
+    where = source.location(model_uri)
+    expected = tuple(data_info["image_shape"])
+    if len(generator.inputs) != 1 or len(generator.input_shape) != 2:
+        raise ValueError(
+            f"{where}: a generator takes one batch of latent vectors, (None, latent_dim); "
+            f"this model takes {generator.input_shape}"
+        )
+    if tuple(generator.output_shape[1:]) != expected:
+        raise ValueError(
+            f"{where}: the generator makes images of shape {tuple(generator.output_shape[1:])}"
+            f", but this dataset's images are {expected} (its data_info); it was trained on "
+            "another dataset or image size."
+        )
+    return generator
+
+
+def generate_samples(generator: keras.Model, options: dict[str, Any]) -> dict[str, np.ndarray]:
+    """``n`` samples: latents drawn from ``seed`` and images in [-1, 1], the same for the
+    same seed and generator. Returned as named arrays for the ``.npz``."""
+    settings = GenerateOptions(**options)
+    rng = np.random.default_rng(settings.seed)
+    latents = sample_latents(rng, settings.n, generator.input_shape[-1], settings.truncation)
+    images = generator.predict(latents, verbose=0)
+    return {"latents": latents, "images": np.asarray(images, dtype=np.float32)}
+
+
+def sample_pngs(samples: dict[str, np.ndarray]) -> dict[str, Callable[[], Image.Image]]:
+    """One PNG per sample, keyed ``000000``, ``000001``, ...
+
+    Lazy partitions: each image is converted only as the ``PartitionedDataset`` writes it,
+    and the tracking hook, which logs dicts of images to MLflow, does not copy thousands of
+    samples there (the grid stands for them).
+    """
+    pixels = to_uint8(samples["images"])
+    return {f"{index:06d}": partial(_to_image, image) for index, image in enumerate(pixels)}
+
+
+def sample_grid(samples: dict[str, np.ndarray], options: dict[str, Any]) -> Image.Image:
+    """The first ``grid`` samples tiled into one image."""
+    return _to_image(make_grid(samples["images"][: GenerateOptions(**options).grid]))
+
+
+def interpolate(generator: keras.Model, options: dict[str, Any]) -> list[Image.Image]:
+    """GIF frames of latent walks that loop: each frame shows every walk at the same step.
+
+    Walks follow great circles between keyframes (the evaluation's slerp), which keeps the
+    latents' norm typical. Keyframes come from their own stream of ``seed``, so changing
+    ``n`` does not change the animation.
+    """
+    settings = GenerateOptions(**options)
+    walk = settings.interpolation
+    latent_dim = generator.input_shape[-1]
+    rng = np.random.default_rng([settings.seed, 1])
+    keys = sample_latents(rng, walk.keyframes * walk.walks, latent_dim, settings.truncation)
+    keys = keys.reshape(walk.keyframes, walk.walks, latent_dim)
+    fractions = np.arange(walk.steps) / walk.steps  # the next keyframe starts the next leg
+    legs = [
+        _slerp(keys[key], keys[(key + 1) % walk.keyframes], fractions).swapaxes(0, 1)
+        for key in range(walk.keyframes)
+    ]  # each (steps, walks, latent_dim)
+    latents = np.concatenate(legs).reshape(-1, latent_dim).astype(np.float32)
+    images = np.asarray(generator.predict(latents, verbose=0))
+    frames = images.reshape(-1, walk.walks, *images.shape[1:])
+    return [_to_image(make_grid(frame, columns=walk.walks)) for frame in frames]

@@ -1,0 +1,199 @@
+"""MLflow calls behind the tracking hook: connect, log a training record, log a generator.
+
+Imports no Kedro: ``hooks.py`` maps Kedro's datasets and run events onto these functions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import git
+import mlflow
+import numpy as np
+import pandas as pd
+from dvc_data.hashfile.build import build
+from dvc_data.hashfile.db import HashFileDB
+from dvc_objects.fs import LocalFileSystem, MemoryFileSystem
+from mlflow.entities import Metric, Param
+from mlflow.models import Model, infer_signature
+from mlflow.utils.mlflow_tags import MLFLOW_GIT_COMMIT
+
+BEST_ALIAS = "best"
+
+
+class TrackingUnavailableError(RuntimeError):
+    """The configured MLflow tracking store cannot be reached."""
+
+
+def default_tracking_uri(project_path: Path) -> str:
+    """The embedded store: a SQLite file in the project root (git-ignored)."""
+    return f"sqlite:///{(Path(project_path) / 'mlflow.db').resolve()}"
+
+
+def artifact_location(tracking_uri: str, experiment_name: str) -> str | None:
+    """Artifacts beside a SQLite store (``<db folder>/mlruns/<experiment>``); None elsewhere.
+
+    MLflow's own default for SQLite is ``./mlruns`` of whatever the working directory is,
+    which loses the artifacts of runs made in a temporary copy (``dvc exp run --temp``).
+    A server chooses its own artifact store, hence None.
+    """
+    if not tracking_uri.startswith("sqlite:///"):
+        return None
+    database = Path(tracking_uri.removeprefix("sqlite:///")).resolve()
+    return (database.parent / "mlruns" / experiment_name).as_uri()
+
+
+def connect(tracking_uri: str, experiment_name: str, timeout_s: int = 10) -> str:
+    """Id of ``experiment_name`` in ``tracking_uri`` (created if missing), or a clear error.
+
+    One request without retries: MLflow's default retries with backoff would take minutes to
+    report a server that is down. These variables are read per request, so patching the
+    environment for the duration of this call is enough.
+    """
+    no_retries = {
+        "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
+        "MLFLOW_HTTP_REQUEST_TIMEOUT": str(timeout_s),
+    }
+    client = mlflow.MlflowClient(tracking_uri)
+    try:
+        with mock.patch.dict(os.environ, no_retries):
+            experiment = client.get_experiment_by_name(experiment_name)
+            if experiment is not None:
+                return experiment.experiment_id
+            return client.create_experiment(
+                experiment_name, artifact_location(tracking_uri, experiment_name)
+            )
+    except Exception as error:  # the store's own error type varies (HTTP, SQLAlchemy, ...)
+        raise TrackingUnavailableError(
+            f"MLflow tracking store {tracking_uri} cannot be reached: {error}"
+        ) from error
+
+
+def git_tags(path: Path) -> dict[str, str]:
+    """Commit and dirty flag of the git repository holding ``path``; empty outside one."""
+    try:
+        repository = git.Repo(path, search_parent_directories=True)
+        commit = repository.head.commit.hexsha
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
+        return {}  # not a repository, or one without commits yet
+    return {MLFLOW_GIT_COMMIT: commit, "git.dirty": str(repository.is_dirty()).lower()}
+
+
+def data_hash(path: Path) -> str | None:
+    """DVC's md5 of a file or folder (``<md5>.dir`` for a folder), as dvc.lock records it.
+
+    Computed with DVC's own hashing library, so a run can be matched to a DVC data version
+    whether or not the project is a DVC repository; None when the path does not exist.
+    """
+    filesystem = LocalFileSystem()
+    if not filesystem.exists(str(path)):
+        return None
+    scratch = HashFileDB(MemoryFileSystem(), "/")
+    _, _, obj = build(scratch, str(path), filesystem, "md5", dry_run=True)
+    return obj.hash_info.value
+
+
+def flat_params(params: Mapping[str, Any]) -> list[Param]:
+    """Nested parameters as MLflow params with dotted keys (``train.lr_g``)."""
+    flat = pd.json_normalize(dict(params), sep=".").to_dict("records")[0]
+    return [Param(key, str(value)) for key, value in flat.items()]
+
+
+def history_metrics(history: pd.DataFrame) -> list[Metric]:
+    """Every numeric column of a per-step history as a stepped metric; NaN gaps skipped.
+
+    Quality columns (FD, KID, ...) are NaN between evaluations; skipping them keeps their
+    charts to the steps where they were measured.
+    """
+    now = int(time.time() * 1000)
+    long = history.select_dtypes("number").melt(id_vars="step").dropna(subset=["value"])
+    return [
+        Metric(key, float(value), now, int(step))
+        for step, key, value in long.itertuples(index=False)
+    ]
+
+
+def final_metrics(metrics: Mapping[str, Any], step: int) -> list[Metric]:
+    """Final evaluation figures as ``final/<name>``, at the last training step.
+
+    The prefix keeps them apart from the in-training curves of the same name and groups
+    them in their own section of the MLflow charts.
+    """
+    now = int(time.time() * 1000)
+    return [Metric(f"final/{key}", float(value), now, step) for key, value in metrics.items()]
+
+
+def grid_step(key: str) -> int | None:
+    """250 from a sample-grid key ``step_000250``; None for other keys."""
+    match = re.fullmatch(r"step_(\d+)", key)
+    return int(match.group(1)) if match else None
+
+
+def log_generator(run_id: str, generator: Any, registered_name: str, step: int) -> int:
+    """Log ``generator`` as an MLflow model of ``run_id`` and register it.
+
+    Signature and input example are latent vectors, so ``mlflow.pyfunc.load_model(...)
+    .predict(latents)`` returns images; its pyfunc (``gan_pipeline.serving``) also refuses
+    oversized requests with an HTTP 400 when served. Requirements are pinned here: MLflow's
+    inference of them loads the model in a subprocess and took ~20 s. Returns the new version.
+    """
+    # Imported here: these import TensorFlow (5-7 s), which every other Kedro command
+    # importing the project settings would pay. By the time a generator exists it is loaded.
+    import keras  # noqa: PLC0415
+    import tensorflow as tf  # noqa: PLC0415
+
+    from gan_pipeline import serving  # noqa: PLC0415
+
+    latents = np.random.default_rng(0).standard_normal((2, generator.input_shape[-1]))
+    latents = latents.astype(np.float32)
+    # MLflow 3 files the logged model under the *active* experiment: make it the run's own, or
+    # a stale one from an earlier session in this process (another store) is used.
+    mlflow.set_experiment(experiment_id=mlflow.MlflowClient().get_run(run_id).info.experiment_id)
+    info = Model.log(
+        None,
+        name="generator",
+        flavor=serving,
+        run_id=run_id,
+        step=step,
+        registered_model_name=registered_name,
+        model=generator,
+        signature=infer_signature(latents, np.asarray(generator(latents))),
+        input_example=latents,
+        pip_requirements=[f"keras=={keras.__version__}", f"tensorflow=={tf.__version__}"],
+        # The check predicts on the example (~1.5 s, and prints a progress bar); the tests
+        # load the registered model through pyfunc and predict instead.
+        validate_serving_input=False,
+    )
+    return int(info.registered_model_version)
+
+
+def version_by_file(client: mlflow.MlflowClient, name: str, md5: str) -> int | None:
+    """The registered version of ``name`` whose saved generator file has this md5.
+
+    Lets a ``kedro run`` that only evaluates (a separate DVC stage) find the version its
+    generator input was registered as by the training run.
+    """
+    versions = client.search_model_versions(f"name='{name}' and tags.file_md5='{md5}'")
+    return max((int(v.version) for v in versions), default=None)
+
+
+def promote_if_best(client: mlflow.MlflowClient, name: str, version: int, fd: float) -> bool:
+    """Record ``fd`` on the version; point ``best`` at it when it beats the current best.
+
+    Lower FD is better. Each version carries its FD as a tag, so the comparison needs no
+    lookup of the run that produced the current best.
+    """
+    client.set_model_version_tag(name, str(version), "fd", str(fd))
+    best = client.get_registered_model(name).aliases.get(BEST_ALIAS)
+    if best is not None:
+        best_fd = client.get_model_version(name, str(best)).tags.get("fd")
+        if best_fd is not None and float(best_fd) <= fd:
+            return False
+    client.set_registered_model_alias(name, BEST_ALIAS, str(version))
+    return True

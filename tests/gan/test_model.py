@@ -1,0 +1,122 @@
+"""The GAN model's few-shot options: EMA generator, losses, penalties, spectral norm."""
+
+from dataclasses import replace
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_pipeline.gan.images import make_grid
+from gan_pipeline.gan.training import ModelConfig, TrainConfig, build_gan, make_dataset, train
+
+TINY_MODEL = ModelConfig(latent_dim=8, width=4)
+
+
+@pytest.fixture
+def tiny(tmp_path) -> TrainConfig:
+    return TrainConfig(
+        steps=2,
+        batch_size=16,
+        checkpoint_every=2,
+        checkpoint_dir=str(tmp_path),
+        sample_count=4,
+        verbose=0,
+    )
+
+
+class WeightLog(keras.callbacks.Callback):
+    """The trained generator's weights after every step."""
+
+    def __init__(self):
+        super().__init__()
+        self.weights = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.weights.append(self.model.generator.get_weights())
+
+
+def test_ema_generator_follows_the_ramped_moving_average(mnist_sample, tiny):
+    decay = 0.9
+    gan = build_gan((28, 28, 1), TINY_MODEL, replace(tiny, ema_decay=decay))
+    average = gan.generator.get_weights()  # the copy starts equal to the generator
+    log = WeightLog()
+    dataset = make_dataset(mnist_sample, 16, 0)
+    gan.fit(dataset, steps_per_epoch=3, callbacks=[log], verbose=0, shuffle=False)
+    for step, weights in enumerate(log.weights, start=1):
+        d = min(decay, (1 + step) / (10 + step))
+        average = [d * a + (1 - d) * w for a, w in zip(average, weights, strict=True)]
+    for expected, actual in zip(average, gan.sampler.get_weights(), strict=True):
+        np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-6)
+    assert gan.sampler is gan.ema_generator
+    assert not np.allclose(gan.sampler.get_weights()[0], gan.generator.get_weights()[0])
+
+
+def test_without_ema_the_trained_generator_samples_and_is_exported(tiny):
+    gan = build_gan((28, 28, 1), TINY_MODEL, tiny)
+    assert gan.ema_generator is None and gan.sampler is gan.generator
+
+
+def test_ema_generator_is_exported_drawn_and_checkpointed(mnist_sample, tiny):
+    ema = replace(tiny, ema_decay=0.9)
+    result = train(mnist_sample, TINY_MODEL, ema)
+    noise = np.random.default_rng(ema.seed).standard_normal((4, 8), dtype=np.float32)
+    # The last sample grid is drawn by the exported generator.
+    np.testing.assert_array_equal(result.grids[2], make_grid(result.generator(noise).numpy()))
+    # Rerunning resumes at the end without training: the EMA weights come from the checkpoint
+    # (a fresh copy of the restored generator would differ).
+    again = train(mnist_sample, TINY_MODEL, ema)
+    assert again.resumed_from == 2
+    for saved, restored in zip(
+        result.generator.get_weights(), again.generator.get_weights(), strict=True
+    ):
+        np.testing.assert_array_equal(saved, restored)
+
+
+@pytest.mark.parametrize(
+    ("model", "options"),
+    [
+        (ModelConfig(latent_dim=8, width=4, spectral_norm=True), {"loss": "hinge"}),
+        (TINY_MODEL, {"loss": "wgan-gp", "augment": "translation,cutout"}),
+        (TINY_MODEL, {"r1_gamma": 1.0, "augment": "color", "ema_decay": 0.5}),
+    ],
+    ids=["hinge-spectral-norm", "wgan-gp-augment", "bce-r1-ema"],
+)
+def test_few_shot_options_train(mnist_sample, tiny, model, options):
+    result = train(mnist_sample, model, replace(tiny, **options))
+    assert np.isfinite(result.history[["d_loss", "g_loss"]].to_numpy()).all()
+    assert result.generator.output_shape == (None, 28, 28, 1)
+    wrapped = [type(layer).__name__ for layer in result.discriminator.layers]
+    assert ("SpectralNormalization" in wrapped) == model.spectral_norm
+
+
+@pytest.mark.parametrize(
+    ("options", "penalised"),
+    [({}, False), ({"loss": "hinge"}, False), ({"loss": "wgan-gp"}, True), ({"r1_gamma": 1}, True)],
+)
+def test_gradient_penalties_follow_the_settings(mnist_sample, tiny, options, penalised):
+    gan = build_gan((28, 28, 1), TINY_MODEL, replace(tiny, **options))
+    real = tf.constant(mnist_sample[:4])
+    fake = gan.generator(tf.random.normal((4, 8)))
+    penalty = gan._penalties(real, fake).numpy()
+    assert penalty.shape == (4,)
+    assert (penalty > 0).all() if penalised else (penalty == 0).all()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"loss": "lsgan"}, r"loss='lsgan'; choose one of \['bce', 'hinge', 'wgan-gp'\]"),
+        ({"loss": "hinge", "label_smoothing": 0.1}, "label_smoothing applies to the bce loss"),
+        ({"augment": "colour"}, "unknown DiffAugment transform"),
+    ],
+)
+def test_bad_options_are_rejected_when_building(tiny, options, message):
+    with pytest.raises(ValueError, match=message):
+        build_gan((28, 28, 1), TINY_MODEL, replace(tiny, **options))
+
+
+def test_ema_under_a_mirrored_strategy(mnist_sample, tiny):
+    mirrored = replace(tiny, distribution="mirrored", devices=("/cpu:0",), ema_decay=0.9)
+    result = train(mnist_sample, TINY_MODEL, mirrored)
+    assert np.isfinite(result.history[["d_loss", "g_loss"]].to_numpy()).all()

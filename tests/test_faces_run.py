@@ -1,0 +1,73 @@
+"""The faces namespace end to end through Kedro, on the seed's 24 photos."""
+
+import json
+import shutil
+from pathlib import Path
+
+import h5py
+import joblib
+import keras
+import pandas as pd
+import pytest
+from kedro.framework.project import pipelines
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+from kedro.io import DatasetError
+
+SEED_PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "faces_seed"
+
+
+@pytest.fixture
+def faces_project(project_copy) -> Path:
+    """The project copy with the seed photos and one non-photo in data/01_raw/faces/."""
+    raw = project_copy / "data/01_raw/faces"
+    shutil.copytree(SEED_PHOTOS, raw)
+    (raw / "README.txt").write_text("these are the seed's photos\n")
+    bootstrap_project(project_copy)
+    return project_copy
+
+
+def run_faces(project: Path, env: str, runtime_params: dict | None = None) -> None:
+    with KedroSession.create(
+        project_path=project, env=env, runtime_params=runtime_params
+    ) as session:
+        session.run(pipeline_names=["data_processing", "training"], namespaces=["faces"])
+
+
+def test_default_run_stays_mnist_only(faces_project):
+    assert {node.namespace for node in pipelines["__default__"].nodes} == {"mnist"}
+    for name in ("data_processing", "training"):
+        assert {node.namespace for node in pipelines[name].nodes} == {"mnist", "faces"}
+
+
+def test_faces_run_on_the_seed_photos(faces_project):
+    run_faces(faces_project, "test")
+    images = joblib.load(faces_project / "data/02_intermediate/faces/images.pkl")
+    assert images.shape == (24, 32, 32, 3)
+    skipped = json.loads((faces_project / "data/02_intermediate/faces/skipped.json").read_text())
+    assert [entry["file"] for entry in skipped] == ["README.txt"]
+    info = json.loads((faces_project / "data/02_intermediate/faces/data_info.json").read_text())
+    assert info["num_images"] == 24 and info["num_skipped"] == 1
+    generator_path = faces_project / "data/06_models/faces/Generator.h5"
+    assert h5py.is_hdf5(generator_path)
+    generator = keras.models.load_model(generator_path, compile=False)
+    assert generator.output_shape == (None, 32, 32, 3)
+    assert len(pd.read_csv(faces_project / "data/08_reporting/faces/history.csv")) == 2
+    assert (faces_project / "data/08_reporting/faces/samples/step_000002.png").exists()
+    # MNIST was not touched.
+    assert not (faces_project / "data/02_intermediate/mnist").exists()
+
+
+def test_missing_photo_folder_fails_naming_it(project_copy):
+    bootstrap_project(project_copy)
+    with pytest.raises(DatasetError, match="No partitions found in '.*data/01_raw/faces'"):
+        run_faces(project_copy, "test")
+
+
+@pytest.mark.slow
+def test_300_preset_trains_two_steps_and_exports_a_300x300_generator(faces_project):
+    tiny_run = {"steps": 2, "batch_size": 2, "checkpoint_every": 2, "verbose": 0}
+    run_faces(faces_project, "base", {"faces": {"train": tiny_run}})
+    generator_path = faces_project / "data/06_models/faces/Generator.h5"
+    generator = keras.models.load_model(generator_path, compile=False)
+    assert generator.output_shape == (None, 300, 300, 3)

@@ -1,0 +1,95 @@
+"""`mlflow models serve` of the registered generator: images for latents, 400s for bad requests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import mlflow
+import numpy as np
+import pytest
+
+from gan_pipeline import tracking
+from gan_pipeline.gan.architecture import build_generator
+from gan_pipeline.serving import MAX_OUTPUT_VALUES
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def post(url: str, body: str) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        url, data=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+@pytest.mark.slow
+def test_served_generator_returns_images_and_refuses_bad_requests(tmp_path):
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    run = mlflow.MlflowClient(uri).create_run(tracking.connect(uri, "serving-test"))
+    mlflow.set_tracking_uri(uri)
+    generator = build_generator((28, 28, 1), latent_dim=8, width=8)
+    # The call the tracking hook makes at the end of a training run.
+    tracking.log_generator(run.info.run_id, generator, "mnist-generator", step=4)
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mlflow", "models", "serve", "-m", "models:/mnist-generator/latest"]
+        + ["--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)],
+        env={**os.environ, "MLFLOW_TRACKING_URI": uri, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            assert server.poll() is None, "the server exited before answering /ping"
+            try:
+                with urllib.request.urlopen(f"{base}/ping", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                assert time.monotonic() < deadline, "no answer on /ping within 240 s"
+                time.sleep(1)
+
+        latents = np.random.default_rng(0).standard_normal((3, 8)).astype(np.float32)
+        status, body = post(f"{base}/invocations", json.dumps({"inputs": latents.tolist()}))
+        assert status == 200
+        images = np.asarray(body["predictions"], dtype=np.float32)
+        assert images.shape == (3, 28, 28, 1)
+        np.testing.assert_allclose(images, generator.predict(latents, verbose=0), atol=1e-5)
+
+        too_many = MAX_OUTPUT_VALUES // (28 * 28) + 1
+        bad_requests = {
+            "Shape of input (1, 3) does not match expected shape (-1, 8)": [[0.0, 0.0, 0.0]],
+            "could not convert string to float": [["a"] * 8],
+            f"between 1 and {too_many - 1} latent vectors per request": [[0.0] * 8] * too_many,
+            "must be finite numbers": [[float("nan")] + [0.0] * 7],
+        }
+        for message, inputs in bad_requests.items():
+            status, body = post(f"{base}/invocations", json.dumps({"inputs": inputs}))
+            assert status == 400, (message, status)
+            assert message in body["message"], body["message"][-500:]
+            assert "Traceback" not in json.dumps(body)
+        status, body = post(f"{base}/invocations", "{not json")
+        assert status == 400 and "valid JSON" in body["message"]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    assert server.returncode is not None

