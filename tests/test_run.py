@@ -87,7 +87,7 @@ def test_sigkill_mid_training_then_rerun_resumes(project_copy):
     )
     checkpoints = project_copy / "data/06_models/mnist/checkpoints-test"
     deadline = time.monotonic() + 180
-    while not list(checkpoints.glob("*/ckpt-*.index")) and time.monotonic() < deadline:
+    while not list(checkpoints.glob("*/checkpoint")) and time.monotonic() < deadline:
         assert victim.poll() is None, "training ended before it could be killed"
         time.sleep(0.05)
     victim.send_signal(signal.SIGKILL)

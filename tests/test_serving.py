@@ -5,26 +5,19 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 import mlflow
 import numpy as np
 import pytest
+from loopback import free_port, wait_for_http
 
 from gan_pipeline import tracking
 from gan_pipeline.gan.architecture import build_generator
 from gan_pipeline.serving import MAX_OUTPUT_VALUES
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def post(url: str, body: str) -> tuple[int, dict]:
@@ -57,16 +50,7 @@ def test_served_generator_returns_images_and_refuses_bad_requests(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            assert server.poll() is None, "the server exited before answering /ping"
-            try:
-                with urllib.request.urlopen(f"{base}/ping", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                assert time.monotonic() < deadline, "no answer on /ping within 240 s"
-                time.sleep(1)
+        wait_for_http(f"{base}/ping", server, timeout_s=240)
 
         latents = np.random.default_rng(0).standard_normal((3, 8)).astype(np.float32)
         status, body = post(f"{base}/invocations", json.dumps({"inputs": latents.tolist()}))

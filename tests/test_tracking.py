@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -25,18 +23,13 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.pipeline import Node, Pipeline
 from kedro.runner import SequentialRunner
 from kedro_datasets.tensorflow import TensorFlowModelDataset
+from loopback import free_port, wait_for_http
 from PIL import Image
 
 from gan_pipeline import tracking
 from gan_pipeline.hooks import MlflowTracking
 
 PROJECT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def kedro_run(project: Path, runtime_params=None, **run_args) -> str:
@@ -292,16 +285,7 @@ def test_a_run_logged_through_a_real_mlflow_server_is_visible_over_rest(project_
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, "mlflow server exited"
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                assert time.monotonic() < deadline, "mlflow server did not answer /health"
-                time.sleep(0.5)
+        wait_for_http(f"{url}/health", server, timeout_s=120)
 
         monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
         run_id = kedro_run(project_copy)

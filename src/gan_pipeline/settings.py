@@ -2,10 +2,12 @@
 
 from kedro.config import OmegaConfigLoader
 
+from gan_pipeline.distribution_hook import MultiWorkerStartup
 from gan_pipeline.hooks import MlflowTracking
 
-# One MLflow run per dataset namespace per `kedro run` (README, "Tracking with MLflow").
-HOOKS = (MlflowTracking(),)
+# One MLflow run per dataset namespace per `kedro run` (README, "Tracking with MLflow");
+# a multi-worker strategy made before any node does TensorFlow work.
+HOOKS = (MlflowTracking(), MultiWorkerStartup())
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {

@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 import h5py
 import keras
 import pytest
+from loopback import free_ports
 
 from gan_pipeline.gan.distribution import make_strategy
 
@@ -74,19 +74,9 @@ def test_unknown_or_unconfigured_distribution_is_explained(monkeypatch):
         make_strategy("parameter_server")
 
 
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for each in sockets:
-        each.bind(("127.0.0.1", 0))
-    ports = [each.getsockname()[1] for each in sockets]
-    for each in sockets:
-        each.close()
-    return ports
-
-
 def _start_workers(copies: list[Path], shared_state: Path, steps: int) -> list[subprocess.Popen]:
     """Two `kedro run` workers, one project copy each (two machines), one shared checkpoint dir."""
-    ports = _free_ports(2)
+    ports = free_ports(2)
     cluster = {"worker": [f"127.0.0.1:{port}" for port in ports]}
     params = (
         f"mnist.train.distribution=multi_worker,mnist.train.steps={steps},"

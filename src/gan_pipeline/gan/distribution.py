@@ -7,6 +7,7 @@ parameter to a strategy and answers "am I the chief?" for checkpoint writing.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -31,15 +32,21 @@ def make_strategy(
     if distribution == "mirrored":
         return tf.distribute.MirroredStrategy(devices=devices)
     if distribution == "multi_worker":
-        if "TF_CONFIG" not in os.environ:
-            raise ValueError(
-                "train.distribution=multi_worker needs the TF_CONFIG environment variable "
-                '(e.g. {"cluster": {"worker": ["host1:12345", "host2:12345"]}, '
-                '"task": {"type": "worker", "index": 0}}) on every worker'
-            )
-        options = tf.distribute.experimental.CommunicationOptions(timeout_seconds=timeout_s)
-        return tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
+        return _multi_worker_strategy(timeout_s)
     raise ValueError(f"train.distribution={distribution!r}; choose one of {DISTRIBUTIONS}")
+
+
+@functools.cache
+def _multi_worker_strategy(timeout_s: float | None) -> tf.distribute.Strategy:
+    """One per process: TF allows a single multi-worker set-up, made before other TF work."""
+    if "TF_CONFIG" not in os.environ:
+        raise ValueError(
+            "train.distribution=multi_worker needs the TF_CONFIG environment variable "
+            '(e.g. {"cluster": {"worker": ["host1:12345", "host2:12345"]}, '
+            '"task": {"type": "worker", "index": 0}}) on every worker'
+        )
+    options = tf.distribute.experimental.CommunicationOptions(timeout_seconds=timeout_s)
+    return tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
 
 
 def is_chief(strategy: tf.distribute.Strategy) -> bool:

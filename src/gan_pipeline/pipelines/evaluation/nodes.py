@@ -86,6 +86,8 @@ class EvaluationConfig:
                 f"evaluation metrics {sorted(unknown)} unknown; choose from "
                 f"{FEATURE_METRICS + IMAGE_METRICS}"
             )
+        if self.samples < 2:
+            raise ValueError(f"evaluation samples={self.samples}: need at least 2 to compare")
 
 
 def evaluate_generator(

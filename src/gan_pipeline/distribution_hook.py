@@ -1,0 +1,27 @@
+"""Creates a multi-worker strategy before any node runs, when a run asks for one.
+
+TensorFlow requires ``MultiWorkerMirroredStrategy`` to exist before the process does any other
+TF work, but the training node runs after nodes that do (the MNIST classifier); this hook makes
+the strategy at pipeline start, and the training node gets the same cached instance.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kedro.framework.hooks import hook_impl
+from kedro.pipeline import Pipeline
+
+
+class MultiWorkerStartup:
+    @hook_impl
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline, catalog) -> None:
+        parameters = catalog.load("parameters")
+        for namespace in {node.namespace for node in pipeline.nodes if node.namespace}:
+            train = parameters.get(namespace, {}).get("train", {})
+            if train.get("distribution") == "multi_worker":
+                # Imported only here: it pulls in TensorFlow.
+                from gan_pipeline.gan.distribution import make_strategy  # noqa: PLC0415
+
+                make_strategy("multi_worker", None, train.get("collective_timeout_s", 120.0))
+                return
