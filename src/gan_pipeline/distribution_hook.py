@@ -20,8 +20,11 @@ class MultiWorkerStartup:
         for namespace in {node.namespace for node in pipeline.nodes if node.namespace}:
             train = parameters.get(namespace, {}).get("train", {})
             if train.get("distribution") == "multi_worker":
-                # Imported only here: it pulls in TensorFlow.
+                # Imported only here: they pull in TensorFlow.
                 from gan_pipeline.gan.distribution import make_strategy  # noqa: PLC0415
+                from gan_pipeline.gan.training import TrainConfig  # noqa: PLC0415
 
-                make_strategy("multi_worker", None, train.get("collective_timeout_s", 120.0))
+                # The same arguments the training node will pass, so it gets this instance.
+                config = TrainConfig(**train)
+                make_strategy(config.distribution, config.devices, config.collective_timeout_s)
                 return

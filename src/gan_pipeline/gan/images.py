@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
 
 
 def to_uint8(images: np.ndarray) -> np.ndarray:
@@ -25,3 +26,8 @@ def make_grid(images: np.ndarray, columns: int | None = None, padding: int = 2) 
         left = padding + (index % columns) * (width + padding)
         grid[top : top + height, left : left + width] = image
     return grid
+
+
+def to_pil(pixels: np.ndarray) -> Image.Image:
+    """uint8 (H, W, 1) or (H, W, 3) -> a greyscale or RGB PIL image."""
+    return Image.fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels)

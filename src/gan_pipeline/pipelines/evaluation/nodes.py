@@ -11,7 +11,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from PIL import Image
 
-from gan_pipeline.gan.images import make_grid
+from gan_pipeline.gan.images import make_grid, to_pil
+from gan_pipeline.gan.latents import slerp
 from gan_pipeline.metrics.classifier import train_classifier as fit_classifier
 from gan_pipeline.metrics.classifier_score import classifier_score
 from gan_pipeline.metrics.coverage import mode_coverage
@@ -189,26 +190,11 @@ def _feature_scores(
     return scores
 
 
-def _slerp(start: np.ndarray, end: np.ndarray, fractions: np.ndarray) -> np.ndarray:
-    """Spherical interpolation, rows x fractions x latent_dim.
-
-    Hand-written (no Keras API): straight lines between Gaussian latents pass through the
-    low-norm interior the generator never saw in training; great circles stay on its shell.
-    """
-    cosine = np.sum(start * end, axis=1) / (
-        np.linalg.norm(start, axis=1) * np.linalg.norm(end, axis=1)
-    )
-    angle = np.arccos(np.clip(cosine, -1.0, 1.0))[:, None, None]
-    t = fractions[None, :, None]
-    sine = np.maximum(np.sin(angle), 1e-8)
-    return (np.sin((1 - t) * angle) * start[:, None] + np.sin(t * angle) * end[:, None]) / sine
-
-
 def _picture(
     generator: keras.Model, latents: np.ndarray, columns: int | None = None
 ) -> Image.Image:
     images = generator.predict(latents.astype(np.float32), verbose=0)
-    return Image.fromarray(make_grid(images, columns=columns).squeeze())
+    return to_pil(make_grid(images, columns=columns))
 
 
 def render_samples(
@@ -224,7 +210,7 @@ def render_samples(
     grid_latents = rng.standard_normal((params["grid_count"], latent_dim), dtype=np.float32)
     ends = rng.standard_normal((2, params["interpolation_rows"], latent_dim))
     steps = params["interpolation_steps"]
-    path = _slerp(ends[0], ends[1], np.linspace(0.0, 1.0, steps)).reshape(-1, latent_dim)
+    path = slerp(ends[0], ends[1], np.linspace(0.0, 1.0, steps)).reshape(-1, latent_dim)
 
     return _picture(generator, grid_latents), _picture(generator, path, columns=steps)
 

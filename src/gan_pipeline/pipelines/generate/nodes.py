@@ -13,8 +13,8 @@ from PIL import Image
 from scipy.stats import truncnorm
 
 from gan_pipeline.datasets.generator_source import GeneratorSource
-from gan_pipeline.gan.images import make_grid, to_uint8
-from gan_pipeline.pipelines.evaluation.nodes import _slerp
+from gan_pipeline.gan.images import make_grid, to_pil, to_uint8
+from gan_pipeline.gan.latents import slerp
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,6 @@ def sample_latents(
     return truncnorm.rvs(*bounds, size=(count, latent_dim), random_state=rng).astype(np.float32)
 
 
-def _to_image(pixels: np.ndarray) -> Image.Image:
-    """uint8 (H, W, 1) or (H, W, 3) -> a greyscale or RGB PIL image."""
-    return Image.fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels)
-
-
 def load_generator(
     source: GeneratorSource, options: dict[str, Any], data_info: dict[str, Any]
 ) -> keras.Model:
@@ -115,12 +110,12 @@ def sample_pngs(samples: dict[str, np.ndarray]) -> dict[str, Callable[[], Image.
     samples there (the grid stands for them).
     """
     pixels = to_uint8(samples["images"])
-    return {f"{index:06d}": partial(_to_image, image) for index, image in enumerate(pixels)}
+    return {f"{index:06d}": partial(to_pil, image) for index, image in enumerate(pixels)}
 
 
 def sample_grid(samples: dict[str, np.ndarray], options: dict[str, Any]) -> Image.Image:
     """The first ``grid`` samples tiled into one image."""
-    return _to_image(make_grid(samples["images"][: GenerateOptions(**options).grid]))
+    return to_pil(make_grid(samples["images"][: GenerateOptions(**options).grid]))
 
 
 def interpolate(generator: keras.Model, options: dict[str, Any]) -> list[Image.Image]:
@@ -138,10 +133,10 @@ def interpolate(generator: keras.Model, options: dict[str, Any]) -> list[Image.I
     keys = keys.reshape(walk.keyframes, walk.walks, latent_dim)
     fractions = np.arange(walk.steps) / walk.steps  # the next keyframe starts the next leg
     legs = [
-        _slerp(keys[key], keys[(key + 1) % walk.keyframes], fractions).swapaxes(0, 1)
+        slerp(keys[key], keys[(key + 1) % walk.keyframes], fractions).swapaxes(0, 1)
         for key in range(walk.keyframes)
     ]  # each (steps, walks, latent_dim)
     latents = np.concatenate(legs).reshape(-1, latent_dim).astype(np.float32)
     images = np.asarray(generator.predict(latents, verbose=0))
     frames = images.reshape(-1, walk.walks, *images.shape[1:])
-    return [_to_image(make_grid(frame, columns=walk.walks)) for frame in frames]
+    return [to_pil(make_grid(frame, columns=walk.walks)) for frame in frames]

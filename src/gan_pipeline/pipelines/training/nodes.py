@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from PIL import Image
 
+from gan_pipeline.gan.images import to_pil
 from gan_pipeline.gan.quality import QualityConfig, QualityMonitor
 from gan_pipeline.gan.training import ModelConfig, TrainConfig, run_directory, train
 
@@ -32,9 +33,7 @@ def train_gan(
     state_dir = run_directory(model_config, train_config, images)
     monitor = QualityMonitor(feature_extractor, images, state_dir, QualityConfig(**quality))
     result = train(images, model_config, train_config, callbacks=[monitor])
-    grids = {
-        f"step_{step:06d}": Image.fromarray(grid.squeeze()) for step, grid in result.grids.items()
-    }
+    grids = {f"step_{step:06d}": to_pil(grid) for step, grid in result.grids.items()}
     best = monitor.best_generator(result.generator)
     return result.generator, best, result.discriminator, result.history, grids
 
