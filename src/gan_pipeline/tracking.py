@@ -61,18 +61,28 @@ def connect(tracking_uri: str, experiment_name: str, timeout_s: int = 10) -> str
         "MLFLOW_HTTP_REQUEST_TIMEOUT": str(timeout_s),
     }
     client = mlflow.MlflowClient(tracking_uri)
-    try:
-        with mock.patch.dict(os.environ, no_retries):
-            experiment = client.get_experiment_by_name(experiment_name)
-            if experiment is not None:
-                return experiment.experiment_id
-            return client.create_experiment(
-                experiment_name, artifact_location(tracking_uri, experiment_name)
-            )
-    except Exception as error:  # the store's own error type varies (HTTP, SQLAlchemy, ...)
-        raise TrackingUnavailableError(
-            f"MLflow tracking store {tracking_uri} cannot be reached: {error}"
-        ) from error
+
+    def find_or_create() -> str:
+        experiment = client.get_experiment_by_name(experiment_name)
+        if experiment is not None:
+            return experiment.experiment_id
+        return client.create_experiment(
+            experiment_name, artifact_location(tracking_uri, experiment_name)
+        )
+
+    with mock.patch.dict(os.environ, no_retries):
+        try:
+            return find_or_create()
+        except Exception:  # the store's own error type varies (HTTP, SQLAlchemy, ...)
+            # Two processes starting together (the workers of a multi-worker cluster, parallel
+            # runs) race to create the same SQLite tables or experiment and one loses with a
+            # UNIQUE-constraint error; by now the winner's row exists, so look again once.
+            try:
+                return find_or_create()
+            except Exception as error:
+                raise TrackingUnavailableError(
+                    f"MLflow tracking store {tracking_uri} cannot be reached: {error}"
+                ) from error
 
 
 def git_tags(path: Path) -> dict[str, str]:
