@@ -44,7 +44,12 @@ def test_served_generator_returns_images_and_refuses_bad_requests(tmp_path):
     server = subprocess.Popen(
         [sys.executable, "-m", "mlflow", "models", "serve", "-m", "models:/mnist-generator/latest"]
         + ["--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)],
-        env={**os.environ, "MLFLOW_TRACKING_URI": uri, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        # Earlier tests' fluent MLflow calls export MLFLOW_* settings of other stores: drop them.
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")},
+            "MLFLOW_TRACKING_URI": uri,
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
