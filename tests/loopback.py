@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 
 def free_ports(count: int = 1) -> list[int]:
@@ -24,15 +25,23 @@ def free_port() -> int:
     return free_ports(1)[0]
 
 
-def wait_for_http(url: str, server: subprocess.Popen, timeout_s: float) -> None:
-    """Poll ``url`` until it answers 200; fail if ``server`` exits or ``timeout_s`` passes."""
+def wait_for_http(url: str, server: subprocess.Popen, timeout_s: float, log: Path) -> None:
+    """Poll ``url`` until it answers 200; fail if ``server`` exits or ``timeout_s`` passes,
+    quoting the end of the server's ``log`` so the failure says why."""
     deadline = time.monotonic() + timeout_s
     while True:
-        assert server.poll() is None, f"the server exited before answering {url}"
+        if server.poll() is not None:
+            raise AssertionError(f"the server exited before answering {url}:\n{tail(log)}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
                     return
-        except OSError:
-            assert time.monotonic() < deadline, f"no answer from {url} within {timeout_s} s"
+        except OSError as error:
+            if time.monotonic() > deadline:
+                message = f"no answer from {url} in {timeout_s} s:\n{tail(log)}"
+                raise AssertionError(message) from error
             time.sleep(0.5)
+
+
+def tail(log: Path, lines: int = 40) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])

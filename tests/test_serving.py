@@ -9,6 +9,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import mlflow
 import numpy as np
@@ -41,21 +42,24 @@ def test_served_generator_returns_images_and_refuses_bad_requests(tmp_path):
     tracking.log_generator(run.info.run_id, generator, "mnist-generator", step=4)
 
     port = free_port()
+    log = tmp_path / "server.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "mlflow", "models", "serve", "-m", "models:/mnist-generator/latest"]
         + ["--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)],
         # Earlier tests' fluent MLflow calls export MLFLOW_* settings of other stores: drop them.
+        # The server execs `uvicorn` from PATH, as in an activated .venv (`make test` is not one).
         env={
             **{k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")},
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
             "MLFLOW_TRACKING_URI": uri,
             "TF_CPP_MIN_LOG_LEVEL": "2",
         },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(f"{base}/ping", server, timeout_s=240)
+        wait_for_http(f"{base}/ping", server, timeout_s=240, log=log)
 
         latents = np.random.default_rng(0).standard_normal((3, 8)).astype(np.float32)
         status, body = post(f"{base}/invocations", json.dumps({"inputs": latents.tolist()}))

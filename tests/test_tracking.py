@@ -265,6 +265,7 @@ def test_unreachable_server_stops_the_run_before_any_node_and_names_the_uri(
 def test_a_run_logged_through_a_real_mlflow_server_is_visible_over_rest(project_copy, monkeypatch):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    log = project_copy / "server.log"
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "mlflow"),
@@ -281,11 +282,11 @@ def test_a_run_logged_through_a_real_mlflow_server_is_visible_over_rest(project_
             "1",
         ],
         cwd=project_copy,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     try:
-        wait_for_http(f"{url}/health", server, timeout_s=120)
+        wait_for_http(f"{url}/health", server, timeout_s=120, log=log)
 
         monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
         run_id = kedro_run(project_copy)
