@@ -58,9 +58,12 @@ def test_faces_run_on_the_seed_photos(faces_project):
     assert not (faces_project / "data/02_intermediate/mnist").exists()
 
 
-def test_missing_photo_folder_fails_naming_it(project_copy):
+def test_missing_or_empty_photo_folder_fails_saying_where_photos_go(project_copy):
     bootstrap_project(project_copy)
-    with pytest.raises(DatasetError, match="No partitions found in '.*data/01_raw/faces'"):
+    with pytest.raises(DatasetError, match="No photos in '.*data/01_raw/faces'.*`dvc add "):
+        run_faces(project_copy, "test")
+    (project_copy / "data/01_raw/faces").mkdir(parents=True)
+    with pytest.raises(DatasetError, match="No photos in '.*data/01_raw/faces' .*Copy JPEG"):
         run_faces(project_copy, "test")
 
 

@@ -26,6 +26,7 @@ from mlflow.tracking.context.registry import resolve_tags
 from PIL import Image
 
 from gan_pipeline import tracking
+from gan_pipeline.gan.cluster import is_chief_task
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,16 @@ class MlflowTracking:
         for run in self._runs.values():
             self._client.set_terminated(run.run_id, status="FAILED")
         self._runs = {}
+
+    @staticmethod
+    def _tracks(namespace: str, catalog) -> bool:
+        """Every worker of a multi-worker run executes the whole pipeline; only the chief
+        tracks it, so the cluster makes one MLflow run, not one per worker."""
+        parameters = catalog.load("parameters").get(namespace, {})
+        if parameters.get("train", {}).get("distribution") != "multi_worker" or is_chief_task():
+            return True
+        log.info("%s: not the chief of the multi-worker run, so not tracking it", namespace)
+        return False
 
     def _log_output(self, run: _NamespaceRun, short: str, dataset_name: str, data: Any) -> None:
         """Route one saved node output to the MLflow call that fits it."""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import h5py
 import keras
+import mlflow
 import pytest
 from loopback import free_ports
 
@@ -41,10 +42,8 @@ print(json.dumps({"replicas": strategy.num_replicas_in_sync,
 
 
 def _environment() -> dict[str, str]:
-    """This process's environment for the workers, less MLFLOW_TRACKING_URI: earlier tests'
-    `mlflow.set_tracking_uri` exports it, and two workers sharing one SQLite file race on its
-    migrations (only the chief should track; see the note on issue 7). Each worker, like a
-    separate machine, logs to its own project's store."""
+    """This process's environment for the workers, less MLFLOW_TRACKING_URI that earlier tests'
+    `mlflow.set_tracking_uri` exports (a test that wants a store names its own)."""
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     environment.pop("MLFLOW_TRACKING_URI", None)
     return environment
@@ -81,7 +80,8 @@ def test_unknown_or_unconfigured_distribution_is_explained(monkeypatch):
 
 
 def _start_workers(copies: list[Path], shared_state: Path, steps: int) -> list[subprocess.Popen]:
-    """Two `kedro run` workers, one project copy each (two machines), one shared checkpoint dir."""
+    """Two `kedro run` workers, one project copy each (two machines), one shared checkpoint dir
+    and one shared MLflow store (as a cluster shares a tracking server)."""
     ports = free_ports(2)
     cluster = {"worker": [f"127.0.0.1:{port}" for port in ports]}
     params = (
@@ -113,10 +113,18 @@ def _start_workers(copies: list[Path], shared_state: Path, steps: int) -> list[s
                 cwd=copy,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env={**_environment(), "TF_CONFIG": json.dumps(config)},
+                env={
+                    **_environment(),
+                    "TF_CONFIG": json.dumps(config),
+                    "MLFLOW_TRACKING_URI": _store(shared_state),
+                },
             )
         )
     return workers
+
+
+def _store(shared_state: Path) -> str:
+    return f"sqlite:///{shared_state / 'mlflow.db'}"
 
 
 @pytest.fixture
@@ -149,6 +157,12 @@ def test_multi_worker_cluster_trains_and_chief_exports(two_machines):
     # Only the chief wrote checkpoints into the shared folder.
     written = sorted(p.name for p in shared_state.glob("*/ckpt-*.index"))
     assert written == ["ckpt-2.index", "ckpt-4.index"]
+    # ... and only the chief tracked: one MLflow run for the cluster, not one per worker.
+    client = mlflow.MlflowClient(_store(shared_state))
+    experiments = [experiment.experiment_id for experiment in client.search_experiments()]
+    runs = client.search_runs(experiments)
+    assert [run.data.tags["namespace"] for run in runs] == ["mnist"]
+    assert runs[0].data.params["train.distribution"] == "multi_worker"
 
 
 @pytest.mark.slow

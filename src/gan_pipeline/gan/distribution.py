@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import os
 import shutil
 import tempfile
@@ -16,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import tensorflow as tf
+
+from gan_pipeline.gan.cluster import is_chief_task
 
 DISTRIBUTIONS = ("auto", "mirrored", "multi_worker")
 
@@ -52,12 +53,7 @@ def _multi_worker_strategy(timeout_s: float | None) -> tf.distribute.Strategy:
 def is_chief(strategy: tf.distribute.Strategy) -> bool:
     """True on the one worker that writes checkpoints and records (always true locally)."""
     resolver = getattr(strategy, "cluster_resolver", None)
-    if resolver is None or not resolver.task_type:
-        return True
-    if resolver.task_type == "chief":
-        return True
-    has_chief = "chief" in json.loads(os.environ.get("TF_CONFIG", "{}")).get("cluster", {})
-    return resolver.task_type == "worker" and resolver.task_id == 0 and not has_chief
+    return resolver is None or not resolver.task_type or is_chief_task()
 
 
 @contextlib.contextmanager
