@@ -56,6 +56,11 @@ class MlflowTracking:
         self._runs: dict[str, _NamespaceRun] = {}
         self._seconds = 0.0
 
+    @property
+    def seconds(self) -> float:
+        """Time spent talking to MLflow in the current or last run (a benchmark reads it)."""
+        return self._seconds
+
     @hook_impl
     def after_context_created(self, context) -> None:
         settings = context.config_loader["mlflow"]  # conf/base/mlflow.yml has every key
