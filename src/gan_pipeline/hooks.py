@@ -81,9 +81,13 @@ class MlflowTracking:
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline, catalog) -> None:
         self._runs, self._catalog, self._seconds = {}, catalog, 0.0
-        namespaces = sorted(
-            {node.namespace.split(".")[0] for node in pipeline.nodes if node.namespace}
-        )
+        namespaces = [
+            namespace
+            for namespace in sorted(
+                {node.namespace.split(".")[0] for node in pipeline.nodes if node.namespace}
+            )
+            if self._tracks(namespace, catalog)
+        ]
         if not namespaces:
             return
         started = time.perf_counter()
