@@ -184,8 +184,9 @@ class MlflowTracking:
     def _tracks(namespace: str, catalog) -> bool:
         """Every worker of a multi-worker run executes the whole pipeline; only the chief
         tracks it, so the cluster makes one MLflow run, not one per worker."""
-        parameters = catalog.load("parameters").get(namespace, {})
-        if parameters.get("train", {}).get("distribution") != "multi_worker" or is_chief_task():
+        name = f"params:{namespace}.train"
+        train = catalog.load(name) if name in catalog else {}
+        if train.get("distribution") != "multi_worker" or is_chief_task():
             return True
         log.info("%s: not the chief of the multi-worker run, so not tracking it", namespace)
         return False
