@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import keras
 import numpy as np
@@ -12,6 +16,15 @@ import pandas as pd
 import tensorflow as tf
 
 from gan_pipeline.gan.images import make_grid
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to write that replaces ``path`` only once it is complete."""
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("wb") as file:
+        yield file
+    os.replace(partial, path)
 
 
 class NonFiniteLossError(RuntimeError):
@@ -49,11 +62,12 @@ class TrainingRecord(keras.callbacks.Callback):
                 self.grids = {int(k): stored[k] for k in stored.files if int(k) <= step}
 
     def save(self) -> None:
+        """Write the record, each file replaced whole, so a kill mid-write leaves the last one."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        self.history().to_csv(self.state_dir / "history.csv", index=False)
-        np.savez_compressed(
-            self.state_dir / "grids.npz", **{str(k): v for k, v in self.grids.items()}
-        )
+        with _replacing(self.state_dir / "history.csv") as file:
+            self.history().to_csv(file, index=False)
+        with _replacing(self.state_dir / "grids.npz") as file:
+            np.savez_compressed(file, **{str(k): v for k, v in self.grids.items()})
 
     def history(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)
@@ -119,5 +133,7 @@ class Checkpointing(keras.callbacks.Callback):
         step = (epoch + 1) * self.record.steps_per_epoch
         self.step.assign(step)
         self.record.sample_grid(step)
-        self.manager.save(checkpoint_number=step)
+        # Record first: a checkpoint on disk then always has its history and grids beside it
+        # (a kill between the two leaves extra rows, which restore() drops).
         self.record.save()
+        self.manager.save(checkpoint_number=step)
