@@ -8,11 +8,9 @@ the tests; each stage is a ``kedro run`` paying ~10 s of imports, so repros are 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,11 +19,11 @@ import h5py
 import mlflow
 import pytest
 import yaml
+from commands import BIN, venv_environment
 
 pytestmark = pytest.mark.slow
 
 PROJECT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 MNIST_STAGES = ["data_processing@mnist", "features@mnist", "training@mnist", "evaluation@mnist"]
 TRAINING_PARAMS = "conf/base/parameters_training.yml"
 METRICS = "data/08_reporting/mnist/metrics.json"
@@ -33,7 +31,7 @@ METRICS = "data/08_reporting/mnist/metrics.json"
 
 def run(command: list[str], cwd: Path) -> str:
     """Run a command of the venv (stage commands find `kedro` on PATH); stdout + stderr."""
-    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    environment = venv_environment()
     environment.pop("MLFLOW_TRACKING_URI", None)  # the stages' default store, in the copy
     result = subprocess.run(
         command, cwd=cwd, env=environment, capture_output=True, text=True, check=False

@@ -5,7 +5,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 
 import h5py
@@ -13,6 +12,7 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
+from commands import kedro_mnist_training
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
@@ -62,21 +62,10 @@ def test_selects_one_pipeline_by_module_and_namespace(project_copy, mnist_dir):
 
 @pytest.mark.slow
 def test_sigkill_mid_training_then_rerun_resumes(project_copy):
-    command = [
-        sys.executable,
-        "-m",
-        "kedro",
-        "run",
-        "--env",
-        "test",
-        "--pipelines",
-        "training,data_processing",
-        "--namespaces",
-        "mnist",
-        "--params",
+    command = kedro_mnist_training(
         "mnist.train.steps=400,mnist.train.checkpoint_every=20,"
-        "mnist.evaluation.during_training.every=20",
-    ]
+        "mnist.evaluation.during_training.every=20"
+    )
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     victim = subprocess.Popen(
         command,

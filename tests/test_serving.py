@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import mlflow
 import numpy as np
 import pytest
+from commands import venv_environment
 from loopback import free_port, wait_for_http
 
 from gan_pipeline import tracking
@@ -47,10 +46,8 @@ def test_served_generator_returns_images_and_refuses_bad_requests(tmp_path):
         [sys.executable, "-m", "mlflow", "models", "serve", "-m", "models:/mnist-generator/latest"]
         + ["--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)],
         # Earlier tests' fluent MLflow calls export MLFLOW_* settings of other stores: drop them.
-        # The server execs `uvicorn` from PATH, as in an activated .venv (`make test` is not one).
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")},
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            **{k: v for k, v in venv_environment().items() if not k.startswith("MLFLOW_")},
             "MLFLOW_TRACKING_URI": uri,
             "TF_CPP_MIN_LOG_LEVEL": "2",
         },

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -16,6 +15,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
+from commands import BIN
 from kedro.framework.hooks import _create_hook_manager
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
@@ -232,7 +232,7 @@ def test_data_hash_is_the_md5_dvc_records(tmp_path, mnist_dir):
     data.mkdir()
     for source in mnist_dir.glob("t10k-*"):
         (data / source.name).write_bytes(source.read_bytes())
-    dvc = [str(Path(sys.executable).parent / "dvc")]
+    dvc = [str(BIN / "dvc")]
     subprocess.run([*dvc, "init", "--no-scm", "-q"], cwd=tmp_path, check=True)
     subprocess.run([*dvc, "add", "-q", "mnist"], cwd=tmp_path, check=True)
     recorded = (tmp_path / "mnist.dvc").read_text()
@@ -268,7 +268,7 @@ def test_a_run_logged_through_a_real_mlflow_server_is_visible_over_rest(project_
     log = project_copy / "server.log"
     server = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "mlflow"),
+            str(BIN / "mlflow"),
             "server",
             "--backend-store-uri",
             f"sqlite:///{project_copy / 'server.db'}",

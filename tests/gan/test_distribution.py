@@ -19,6 +19,7 @@ import h5py
 import keras
 import mlflow
 import pytest
+from commands import kedro_mnist_training
 from loopback import free_ports
 
 from gan_pipeline.gan.distribution import make_strategy
@@ -92,24 +93,10 @@ def _start_workers(copies: list[Path], shared_state: Path, steps: int) -> list[s
     workers = []
     for index, copy in enumerate(copies):
         config = {"cluster": cluster, "task": {"type": "worker", "index": index}}
-        command = [
-            sys.executable,
-            "-m",
-            "kedro",
-            "run",
-            "--env",
-            "test",
-            "--namespaces",
-            "mnist",
-            "--pipelines",
-            "data_processing,training",
-            "--params",
-            params,
-        ]
         log = open(copy / "worker.log", "w")  # noqa: SIM115 - closed with the process
         workers.append(
             subprocess.Popen(
-                command,
+                kedro_mnist_training(params),
                 cwd=copy,
                 stdout=log,
                 stderr=subprocess.STDOUT,
