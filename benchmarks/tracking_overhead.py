@@ -14,7 +14,6 @@ Writes data/08_reporting/benchmarks/tracking_overhead.json and prints the figure
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import tempfile
@@ -25,6 +24,7 @@ import pandas as pd
 import yaml
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
+from report import write_report
 
 from gan_pipeline import tracking
 from gan_pipeline.hooks import MlflowTracking
@@ -79,11 +79,7 @@ def main() -> None:
         "overhead_vs_training": tracker.seconds / training,
         "load_average_1min": os.getloadavg()[0],
     }
-    for key, value in result.items():
-        print(f"{key:>22}: {value:.4g}" if isinstance(value, float) else f"{key:>22}: {value}")
-    out = Path("data/08_reporting/benchmarks/tracking_overhead.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
+    write_report(result, "tracking_overhead")
 
 
 if __name__ == "__main__":
