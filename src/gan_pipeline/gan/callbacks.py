@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 import keras
 import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from gan_pipeline.gan.files import replacing
 from gan_pipeline.gan.images import make_grid
-
-
-@contextlib.contextmanager
-def _replacing(path: Path) -> Iterator[BinaryIO]:
-    """A binary file to write that replaces ``path`` only once it is complete."""
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("wb") as file:
-        yield file
-    os.replace(partial, path)
 
 
 class NonFiniteLossError(RuntimeError):
@@ -64,9 +52,9 @@ class TrainingRecord(keras.callbacks.Callback):
     def save(self) -> None:
         """Write the record, each file replaced whole, so a kill mid-write leaves the last one."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        with _replacing(self.state_dir / "history.csv") as file:
+        with replacing(self.state_dir / "history.csv") as file:
             self.history().to_csv(file, index=False)
-        with _replacing(self.state_dir / "grids.npz") as file:
+        with replacing(self.state_dir / "grids.npz") as file:
             np.savez_compressed(file, **{str(k): v for k, v in self.grids.items()})
 
     def history(self) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import keras
 import numpy as np
 
 from gan_pipeline.gan.distribution import is_chief
+from gan_pipeline.gan.files import replacing
 from gan_pipeline.metrics.coverage import mode_coverage
 from gan_pipeline.metrics.features import PROBABILITIES, extract
 from gan_pipeline.metrics.frechet import frechet_distance
@@ -158,9 +159,8 @@ class QualityMonitor(keras.callbacks.Callback):
         # (replaced atomically), then the old weights. The record never names a partial file.
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.model.sampler.save_weights(self.state_dir / self.best["weights"])
-        partial = self.state_dir / f"partial-{BEST_RECORD}"
-        partial.write_text(json.dumps(self.best))
-        partial.replace(self.state_dir / BEST_RECORD)
+        with replacing(self.state_dir / BEST_RECORD) as file:
+            file.write(json.dumps(self.best).encode())
         self._remove_best_files(keep=self.best["weights"])
 
     def _remove_best_files(self, keep: str | None) -> None:
