@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 
@@ -45,3 +49,25 @@ def wait_for_http(url: str, server: subprocess.Popen, timeout_s: float, log: Pat
 
 def tail(log: Path, lines: int = 40) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@contextmanager
+def serving(
+    command: list[str], url: str, log: Path, timeout_s: float, **popen
+) -> Iterator[subprocess.Popen]:
+    """Run ``command`` (``popen``: cwd, env) until ``url`` answers, then stop it on exit.
+
+    It runs in a process group of its own, and the whole group is stopped: `kedro viz run` and
+    `kedro jupyter lab` serve from children that outlive their parent and would keep the port.
+    """
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True, **popen
+        )
+    try:
+        wait_for_http(url, server, timeout_s, log)
+        yield server
+    finally:
+        with suppress(ProcessLookupError):  # the whole group has exited already
+            os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

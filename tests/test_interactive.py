@@ -1,0 +1,66 @@
+"""The browser tools a user starts from the project root: `kedro viz run` on 127.0.0.1 from a
+fresh copy of the project, stopped by pid."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import urllib.request
+
+import pytest
+from commands import BIN, venv_environment
+from kedro.framework.project import pipelines
+from kedro.framework.startup import bootstrap_project
+from loopback import free_port, serving
+
+pytestmark = pytest.mark.slow
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.load(response)
+
+
+def port_closed(port: int, timeout_s: float = 15) -> bool:
+    """Whether nothing answers on ``port`` within ``timeout_s`` (the server's children end)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_kedro_viz_serves_every_registered_pipeline(project_copy, tmp_path):
+    bootstrap_project(project_copy)
+    expected = {
+        name: {node.name for node in pipeline.nodes} for name, pipeline in pipelines.items()
+    }
+    port = free_port()
+    root = f"http://127.0.0.1:{port}"
+    command = [str(BIN / "kedro"), "viz", "run", "--no-browser", "--host", "127.0.0.1"]
+    with serving(
+        [*command, "--port", str(port)],
+        f"{root}/api/main",
+        tmp_path / "viz.log",
+        timeout_s=180,
+        cwd=project_copy,
+        env=venv_environment(),
+    ):
+        main = get_json(f"{root}/api/main")
+        assert {entry["id"] for entry in main["pipelines"]} == set(expected)
+        shown = {name: get_json(f"{root}/api/pipelines/{name}")["nodes"] for name in expected}
+    assert port_closed(port), "kedro viz still answers after its process group was stopped"
+
+    for name, nodes in shown.items():
+        tasks = {node["full_name"] for node in nodes if node["type"] == "task"}
+        assert tasks == expected[name], name
+    everything = [node for nodes in shown.values() for node in nodes]
+    assert {"mnist", "faces"} <= {
+        ns for node in everything for ns in node["modular_pipelines"] or []
+    }
+    assert {"data", "parameters"} <= {node["type"] for node in everything}
+
