@@ -1,9 +1,13 @@
-"""Project settings: hooks and a config loader whose environments override single keys."""
+"""Project settings: hooks, a config loader whose environments override single keys, and
+log filters for expected noise."""
+
+import logging
 
 from kedro.config import OmegaConfigLoader
 
 from gan_pipeline.distribution_hook import MultiWorkerStartup
 from gan_pipeline.hooks import MlflowTracking
+from gan_pipeline.logging_filters import KERAS_HDF5_SAVES
 
 # One MLflow run per dataset namespace per `kedro run` (README, "Tracking with MLflow");
 # a multi-worker strategy made before any node does TensorFlow work.
@@ -19,3 +23,6 @@ CONFIG_LOADER_ARGS = {
     # conf/<env>/mlflow.yml: where the tracking hook logs to.
     "config_patterns": {"mlflow": ["mlflow*", "mlflow*/**"]},
 }
+
+# Keras' warnings on every HDF5 save (logged through absl) are expected: logging_filters.py.
+logging.getLogger("absl").addFilter(KERAS_HDF5_SAVES)
