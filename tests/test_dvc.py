@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,6 +146,17 @@ def test_plots_render_history_and_sample_grids(reproduced, tmp_path):
     assert all(column in page for column in ("g_loss", "d_real", "fd", "kid"))
     grids = sorted(path.name for path in (tmp_path / "static").iterdir())
     assert grids[-1].endswith("samples_step_000004.png"), grids
+
+
+def test_offline_plots_page_inlines_vega_instead_of_a_cdn(reproduced, tmp_path):
+    """`python -m gan_pipeline.offline_plots`: the same charts, scripts from vl-convert-python."""
+    run(
+        [sys.executable, "-m", "gan_pipeline.offline_plots", "--out", str(tmp_path)],
+        reproduced.repo,
+    )
+    page = (tmp_path / "index.html").read_text()
+    assert "<script src=" not in page and "window.vegaEmbed=" in page
+    assert all(f"vegaEmbed('#mnist_{chart}'" in page for chart in ("losses", "FD", "KID"))
 
 
 def wait_for_queue(repo: Path, timeout_s: float = 600) -> str:
