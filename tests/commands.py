@@ -4,10 +4,27 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 BIN = Path(sys.executable).parent  # the .venv's bin folder: kedro, dvc, mlflow, uvicorn
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def copy_tracked(destination: Path) -> Path:
+    """Copy what `git clone` gives (the tracked files) of the project into ``destination``:
+    a test starts where a newcomer starts, with no data/, store or venv."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "-z"], cwd=PROJECT, capture_output=True, check=True
+    )
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        source = PROJECT / name
+        if source.is_file():  # a tracked file may be deleted in the working tree
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    return destination
 
 
 def venv_environment() -> dict[str, str]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from commands import copy_tracked
 from PIL import Image, ImageOps
 from skimage.transform import resize
 
@@ -62,15 +62,7 @@ def face_photos() -> np.ndarray:
 
 @pytest.fixture
 def project_copy(tmp_path, monkeypatch) -> Path:
-    """A copy of the project's config in a temp dir, made the working directory."""
-    for name in ("conf", "pyproject.toml", ".telemetry"):
-        source = PROJECT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("local"))
-        else:
-            shutil.copy(source, tmp_path / name)
-    (tmp_path / "src").mkdir()  # the package itself is installed; Kedro only checks the folder
-    (tmp_path / "conf" / "local").mkdir()
-    (tmp_path / "data").mkdir()
+    """The project as a fresh clone has it (tracked files only), made the working directory."""
+    copy_tracked(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path

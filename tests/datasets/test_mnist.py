@@ -1,9 +1,6 @@
-import functools
 import gzip
-import http.server
 import logging
 import shutil
-import threading
 
 import numpy as np
 import pytest
@@ -11,20 +8,6 @@ from kedro.io import DatasetError
 
 from gan_pipeline.datasets import MNISTDataset
 from gan_pipeline.datasets.mnist import FALLBACK_SOURCE
-
-
-@pytest.fixture
-def mirror(mnist_dir, tmp_path):
-    """A real HTTP server on 127.0.0.1 that serves the official t10k files."""
-    served = tmp_path / "mirror"
-    shutil.copytree(mnist_dir, served)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield served, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
 
 
 def test_loads_idx_files(mnist_dir, tmp_path):
