@@ -1,10 +1,12 @@
 # Two entry points: `make run` (the default kedro run) and `make test` (the test suite).
-# Both create .venv at the project root if it is missing and install the project into it.
+# Both create .venv at the project root if it is missing and install the project into it with
+# the exact versions of uv.lock (`make lock` refreshes the lock; README, "Set-up").
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
 
 # Nothing phones home: Kedro, MLflow and DVC telemetry off; TensorFlow's C++ chatter down.
 export KEDRO_DISABLE_TELEMETRY := 1
@@ -13,15 +15,23 @@ export MLFLOW_DISABLE_TELEMETRY := true
 export DVC_NO_ANALYTICS := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run repro test lint benchmark install
+.PHONY: run repro test lint benchmark install lock
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# pip only bootstraps uv; `uv sync --locked` then installs every package at its locked version
+# and hash (the project itself editable) and fails if uv.lock no longer matches pyproject.toml.
+$(BIN)/uv:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml uv.lock | $(BIN)/uv
+	$(BIN)/uv sync --locked --extra dev --quiet
 	touch $@
+
+# Re-resolve every dependency to the newest versions pyproject.toml allows; commit uv.lock.
+lock: | $(BIN)/uv
+	$(BIN)/uv lock --upgrade
 
 run: $(STAMP)
 	$(BIN)/kedro run

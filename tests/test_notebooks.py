@@ -48,8 +48,7 @@ def test_notebooks_are_stored_without_outputs(name):
 
 @pytest.mark.slow
 def test_both_notebooks_run_against_two_trained_runs(project_copy, monkeypatch):
-    store = f"sqlite:///{project_copy / 'store' / 'mlflow.db'}"
-    (project_copy / "store").mkdir()
+    store = f"sqlite:///{project_copy / 'mlflow.db'}"  # the project's own store, by path
     monkeypatch.setenv("MLFLOW_TRACKING_URI", store)
     bootstrap_project(project_copy)
     # The whole default run, then only training again with another learning rate.
@@ -64,7 +63,6 @@ def test_both_notebooks_run_against_two_trained_runs(project_copy, monkeypatch):
     monkeypatch.setenv("GAN_DATASET", "mnist")
     monkeypatch.setenv("GAN_NEAREST_DATASET", "mnist")  # the faces check, on the digits here
     folder = project_copy / "notebooks"  # Kedro finds the project above it
-    folder.mkdir()
     explored = execute("exploration", folder)
     assert "5000 raw digits" in text(explored) and "Skipped" not in text(explored)
     assert "SSIM to the nearest training image" in text(explored)
