@@ -36,7 +36,7 @@ lock: | $(BIN)/uv
 run: $(STAMP)
 	$(BIN)/kedro run
 
-# `dvc repro` (README, "Reproducing with DVC"); its stages call `kedro`, hence the PATH.
+# `dvc repro` (docs/dvc.md); its stages call `kedro`, hence the PATH.
 repro: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 

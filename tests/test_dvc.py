@@ -171,7 +171,7 @@ def wait_for_queue(repo: Path, timeout_s: float = 600) -> str:
 
 
 def test_queued_sweep_grid_runs_training_only_and_lands_in_mlflow(reproduced):
-    """The README's sweep: a -S grid queued, run by `dvc queue start`, compared by `dvc exp
+    """The sweep of docs/dvc.md: a -S grid queued, run by `dvc queue start`, compared by `dvc exp
     show`, each experiment its own MLflow run in this checkout's store."""
     repo = reproduced.repo
     key = "mnist.train.lr_g"

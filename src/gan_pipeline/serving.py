@@ -13,7 +13,7 @@ a wrong latent size or non-numeric values with 400 INVALID_PARAMETER_VALUE / BAD
 ``predict`` adds the checks a schema cannot express. Its ``MlflowException`` with
 ``INVALID_PARAMETER_VALUE`` becomes an HTTP 400 whose JSON body carries the message and no
 traceback. Serving needs this package importable: ``--env-manager local`` in the project's
-environment (README, "Serving the generator").
+environment (docs/serving-and-generating.md).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from gan_pipeline.distribution_hook import MultiWorkerStartup
 from gan_pipeline.hooks import MlflowTracking
 from gan_pipeline.logging_filters import KERAS_HDF5_SAVES
 
-# One MLflow run per dataset namespace per `kedro run` (README, "Tracking with MLflow");
+# One MLflow run per dataset namespace per `kedro run` (docs/tracking.md);
 # a multi-worker strategy made before any node does TensorFlow work.
 HOOKS = (MlflowTracking(), MultiWorkerStartup())
 
