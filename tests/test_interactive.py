@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import random
 import socket
 import time
 import urllib.request
@@ -34,12 +35,25 @@ def port_closed(port: int, timeout_s: float = 15) -> bool:
     return False
 
 
+def free_registered_port() -> int:
+    """A free port below 49152: kedro-viz refuses ports of the dynamic range, where the OS's
+    (and so `free_port`'s) come from."""
+    for port in random.sample(range(20000, 49152), 100):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free port between 20000 and 49151")
+
+
 def test_kedro_viz_serves_every_registered_pipeline(project_copy, tmp_path):
     bootstrap_project(project_copy)
     expected = {
         name: {node.name for node in pipeline.nodes} for name, pipeline in pipelines.items()
     }
-    port = free_port()
+    port = free_registered_port()
     root = f"http://127.0.0.1:{port}"
     command = [str(BIN / "kedro"), "viz", "run", "--no-browser", "--host", "127.0.0.1"]
     with serving(
