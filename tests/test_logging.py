@@ -39,6 +39,7 @@ def test_a_tiny_training_run_prints_real_warnings_but_no_keras_hdf5_noise(projec
     )
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-5000:]
-    assert (project_copy / "data/06_models/mnist/Generator.h5").exists()  # the saves happened
+    # The saves happened (wherever the test env puts its data).
+    assert list(project_copy.glob("data/**/06_models/mnist/Generator.h5"))
     assert not [noise for noise in KERAS_HDF5_NOISE if noise in output], output[-5000:]
     assert "WARNING" in output and "MNIST IDX files missing" in output  # offline fallback
