@@ -65,7 +65,7 @@ def test_unknown_names_list_the_valid_ones():
 
 
 def test_bad_parameters_stop_kedro_run_before_anything_is_written(project_copy):
-    models = project_copy / "data/06_models/mnist"
+    models = project_copy / "data/test/06_models/mnist"
     models.mkdir(parents=True)
     previous = b"the previous run's generator"
     (models / "Generator.h5").write_bytes(previous)
@@ -90,7 +90,7 @@ def test_bad_parameters_stop_kedro_run_before_anything_is_written(project_copy):
         assert problem in run.stdout + run.stderr, run.stderr[-3000:]
     assert (models / "Generator.h5").read_bytes() == previous
     assert sorted(p.name for p in models.iterdir()) == ["Generator.h5"]
-    assert not (project_copy / "data/02_intermediate").exists()
+    assert not (project_copy / "data/test/02_intermediate").exists()
     assert not (project_copy / "mlflow.db").exists()
 
 

@@ -223,16 +223,18 @@ class MlflowTracking:
                     client.log_image(run.run_id, image, key=short, step=step)
 
     def _finish(self, namespace: str, run: _NamespaceRun) -> None:
-        """Log and register the generator, move the ``best`` alias, close the run."""
-        name = f"{namespace}-generator"
+        """Log (and register) the generator, move the ``best`` alias, close the run."""
+        # Unregistered (`register_model: false`, the test env): the model is logged with the
+        # run, and no registered version or alias is touched.
+        name = f"{namespace}-generator" if self._settings["register_model"] else None
         version = None
         if run.generator is not None:
             version = tracking.log_generator(run.run_id, run.generator, name, run.last_step)
-            if run.generator_md5:
+            if version is not None and run.generator_md5:
                 self._client.set_model_version_tag(
                     name, str(version), "file_md5", run.generator_md5
                 )
-        elif run.fd is not None and run.generator_md5:
+        elif name and run.fd is not None and run.generator_md5:
             # An evaluation-only run: its generator was registered by the training run.
             version = tracking.version_by_file(self._client, name, run.generator_md5)
         if (

@@ -145,13 +145,17 @@ def grid_step(key: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def log_generator(run_id: str, generator: Any, registered_name: str, step: int) -> int:
-    """Log ``generator`` as an MLflow model of ``run_id`` and register it.
+def log_generator(
+    run_id: str, generator: Any, registered_name: str | None, step: int
+) -> int | None:
+    """Log ``generator`` as an MLflow model of ``run_id`` and register it (unless
+    ``registered_name`` is None).
 
     Signature and input example are latent vectors, so ``mlflow.pyfunc.load_model(...)
     .predict(latents)`` returns images; its pyfunc (``gan_pipeline.serving``) also refuses
     oversized requests with an HTTP 400 when served. Requirements are pinned here: MLflow's
-    inference of them loads the model in a subprocess and took ~20 s. Returns the new version.
+    inference of them loads the model in a subprocess and took ~20 s. Returns the new version
+    (None when not registered).
     """
     # Imported here: these import TensorFlow (5-7 s), which every other Kedro command
     # importing the project settings would pay. By the time a generator exists it is loaded.
@@ -180,7 +184,7 @@ def log_generator(run_id: str, generator: Any, registered_name: str, step: int) 
         # load the registered model through pyfunc and predict instead.
         validate_serving_input=False,
     )
-    return int(info.registered_model_version)
+    return None if registered_name is None else int(info.registered_model_version)
 
 
 def version_by_file(client: mlflow.MlflowClient, name: str, md5: str) -> int | None:
