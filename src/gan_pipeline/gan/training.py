@@ -20,6 +20,7 @@ import tensorflow as tf
 
 from gan_pipeline.gan.architecture import build_discriminator, build_generator
 from gan_pipeline.gan.callbacks import Checkpointing, NonFiniteLossGuard, TrainingRecord
+from gan_pipeline.gan.checkpoints import remove_partial_writes, restore_newest_intact
 from gan_pipeline.gan.config import ModelConfig, TrainConfig
 from gan_pipeline.gan.distribution import is_chief, make_strategy, writable_state_dir
 from gan_pipeline.gan.model import GAN
@@ -146,14 +147,18 @@ def train(
     fixed_noise = np.random.default_rng(train.seed).standard_normal(
         (train.sample_count, model.latent_dim), dtype=np.float32
     )
-    with writable_state_dir(state_dir, is_chief(strategy)) as write_dir:
+    chief = is_chief(strategy)
+    with writable_state_dir(state_dir, chief) as write_dir:
+        if chief:
+            remove_partial_writes(state_dir)
+        # Every worker restores from the chief's folder (shared storage when multi-worker);
+        # a damaged newest checkpoint is moved aside and the one before it restored.
+        latest = restore_newest_intact(checkpoint, state_dir)
+        # Two kept: one survives when the newest is damaged.
         manager = tf.train.CheckpointManager(checkpoint, str(write_dir), max_to_keep=2)
         record = TrainingRecord(write_dir, fixed_noise, train.batch_size)
         record.steps_per_epoch = train.checkpoint_every
-        # Every worker restores from the chief's folder (shared storage when multi-worker).
-        latest = tf.train.latest_checkpoint(str(state_dir))
         if latest:
-            checkpoint.restore(latest).assert_existing_objects_matched()
             record.restore(state_dir, int(step.numpy()))
             log.info("Resuming from %s (step %d)", latest, int(step.numpy()))
             # Fresh noise after a resume, still reproducible for the same resume point.
