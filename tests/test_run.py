@@ -103,3 +103,33 @@ def test_sigkill_mid_training_then_rerun_resumes(project_copy):
     history = pd.read_csv(project_copy / "data/test/08_reporting/mnist/history.csv")
     assert list(history["step"]) == list(range(1, 401))
     assert (project_copy / "data/test/06_models/mnist/Generator.h5").exists()
+
+
+@pytest.mark.slow
+def test_a_second_run_of_the_same_training_is_refused_while_the_first_finishes(project_copy):
+    command = kedro_mnist_training(
+        "mnist.train.steps=400,mnist.train.checkpoint_every=20,"
+        "mnist.evaluation.during_training.every=20"
+    )
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "COLUMNS": "250"}
+    first = subprocess.Popen(
+        command, cwd=project_copy, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    lock = project_copy / "data/test/06_models/mnist/checkpoints/training.lock"
+    deadline = time.monotonic() + 180
+    while not (lock.exists() and lock.read_text()) and time.monotonic() < deadline:
+        assert first.poll() is None, "the first run ended before taking the lock"
+        time.sleep(0.1)
+    second = subprocess.run(
+        command, cwd=project_copy, env=environment, capture_output=True, text=True, check=False
+    )
+    assert first.poll() is None, "the first run had finished: nothing was refused"
+    assert second.returncode != 0
+    refusal = " ".join((second.stdout + second.stderr).split())
+    folder = "data/test/06_models/mnist/checkpoints"
+    assert f"another training is running into {folder} (pid={first.pid} host=" in refusal
+    output, _ = first.communicate(timeout=600)
+    assert first.returncode == 0, output[-3000:]
+    history = pd.read_csv(project_copy / "data/test/08_reporting/mnist/history.csv")
+    assert list(history["step"]) == list(range(1, 401))
+    assert lock.read_text() == ""
