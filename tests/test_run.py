@@ -9,6 +9,7 @@ import time
 
 import h5py
 import keras
+import mlflow
 import numpy as np
 import pandas as pd
 import pytest
@@ -90,7 +91,7 @@ def test_sigkill_mid_training_then_rerun_resumes(project_copy):
         command,
         check=False,
         cwd=project_copy,
-        env=environment,
+        env={**environment, "COLUMNS": "250"},
         capture_output=True,
         text=True,
         timeout=300,
@@ -103,6 +104,14 @@ def test_sigkill_mid_training_then_rerun_resumes(project_copy):
     history = pd.read_csv(project_copy / "data/test/08_reporting/mnist/history.csv")
     assert list(history["step"]) == list(range(1, 401))
     assert (project_copy / "data/test/06_models/mnist/Generator.h5").exists()
+    # The killed run's MLflow run was left RUNNING; the rerun marked it KILLED and said so.
+    client = mlflow.MlflowClient(f"sqlite:///{project_copy / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("gan-pipeline-test").experiment_id
+    runs = client.search_runs([experiment], order_by=["attributes.start_time ASC"])
+    assert [run.info.status for run in runs] == ["KILLED", "FINISHED"]
+    assert runs[0].data.tags["process.pid"] == str(victim.pid)
+    output = " ".join((rerun.stdout + rerun.stderr).split())
+    assert f"left RUNNING by process {victim.pid}, which no longer runs: marked KILLED" in output
 
 
 @pytest.mark.slow
@@ -133,3 +142,29 @@ def test_a_second_run_of_the_same_training_is_refused_while_the_first_finishes(p
     history = pd.read_csv(project_copy / "data/test/08_reporting/mnist/history.csv")
     assert list(history["step"]) == list(range(1, 401))
     assert lock.read_text() == ""
+
+
+@pytest.mark.slow
+def test_sigterm_mid_training_marks_the_mlflow_run_killed_and_frees_the_lock(project_copy):
+    command = kedro_mnist_training(
+        "mnist.train.steps=400,mnist.train.checkpoint_every=20,"
+        "mnist.evaluation.during_training.every=20"
+    )
+    victim = subprocess.Popen(
+        command,
+        cwd=project_copy,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    checkpoints = project_copy / "data/test/06_models/mnist/checkpoints"
+    deadline = time.monotonic() + 180
+    while not list(checkpoints.glob("*/checkpoint")) and time.monotonic() < deadline:
+        assert victim.poll() is None, "training ended before it could be stopped"
+        time.sleep(0.05)
+    victim.send_signal(signal.SIGTERM)
+    assert victim.wait(timeout=60) == 128 + signal.SIGTERM
+    client = mlflow.MlflowClient(f"sqlite:///{project_copy / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("gan-pipeline-test").experiment_id
+    assert [run.info.status for run in client.search_runs([experiment])] == ["KILLED"]
+    assert (checkpoints / "training.lock").read_text() == ""

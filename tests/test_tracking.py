@@ -352,3 +352,25 @@ def test_the_test_env_leaves_real_results_and_the_best_alias_alone(project_copy,
     assert run.info.status == "FINISHED" and "final/fd" in run.data.metrics
     assert {a.path for a in client.list_artifacts(run.info.run_id)} >= {"Generator.h5"}
     assert client.get_experiment_by_name("gan-pipeline") is None
+
+
+def test_a_damaged_store_is_named_and_tracking_optional_runs_without_it(project_copy, monkeypatch):
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)  # the project's own mlflow.db
+    store = project_copy / "mlflow.db"
+    uri = f"sqlite:///{store}"
+    client = mlflow.MlflowClient(uri)
+    experiment = tracking.connect(uri, "gan-pipeline-test")
+    for _ in range(20):
+        client.log_batch(client.create_run(experiment).info.run_id, params=[])
+    with store.open("r+b") as file:
+        file.truncate(store.stat().st_size // 2)
+
+    damaged = f"The MLflow store {store} is damaged .*mv {store} {store}.damaged"
+    with pytest.raises(tracking.TrackingUnavailableError, match=damaged):
+        kedro_run(project_copy, pipeline_names=["data_processing"], namespaces=["mnist"])
+    assert not (project_copy / "data/test/02_intermediate").exists()
+
+    settings = project_copy / "conf/test/mlflow.yml"
+    settings.write_text(settings.read_text() + "tracking: optional\n")
+    kedro_run(project_copy, pipeline_names=["data_processing"], namespaces=["mnist"])
+    assert (project_copy / "data/test/02_intermediate/mnist/data_info.json").exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +26,9 @@ from mlflow.models import Model, infer_signature
 from mlflow.utils.mlflow_tags import MLFLOW_GIT_COMMIT
 
 BEST_ALIAS = "best"
+# Which process made a run, so a later run can tell a run still going from one a kill -9 ended.
+PID_TAG = "process.pid"
+HOST_TAG = "process.host"
 
 
 class TrackingUnavailableError(RuntimeError):
@@ -83,6 +87,56 @@ def connect(tracking_uri: str, experiment_name: str, timeout_s: int = 10) -> str
                 raise TrackingUnavailableError(
                     f"MLflow tracking store {tracking_uri} cannot be reached: {error}"
                 ) from error
+
+
+def unavailable(tracking_uri: str, error: Exception) -> str:
+    """What is wrong with the store at ``tracking_uri`` and what to do, in one sentence."""
+    cause = error.__cause__ if isinstance(error, TrackingUnavailableError) else None
+    cause = cause or error
+    first = (str(cause).splitlines() or [type(cause).__name__])[0]
+    damaged = ("database disk image is malformed", "file is not a database")
+    if tracking_uri.startswith("sqlite:///") and any(text in str(cause) for text in damaged):
+        path = tracking_uri.removeprefix("sqlite:///")
+        return (
+            f"The MLflow store {path} is damaged ({first}): move it aside "
+            f"(mv {path} {path}.damaged) to start a new store, or restore it from a backup"
+        )
+    return (
+        f"MLflow tracking store {tracking_uri} cannot be reached: {first}. Start the server or "
+        "point MLFLOW_TRACKING_URI (or tracking_uri in conf/*/mlflow.yml) at a reachable store"
+    )
+
+
+def process_tags() -> dict[str, str]:
+    """This process's pid and host, as run tags for ``close_abandoned_runs``."""
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def close_abandoned_runs(client: mlflow.MlflowClient, experiment_id: str) -> list[Any]:
+    """Mark KILLED the runs of ``experiment_id`` left RUNNING by a process of this host that no
+    longer exists (a kill -9, a power cut); returns them. MLflow has no notion of a run's
+    process, hence the tags and this check."""
+    running = client.search_runs([experiment_id], "attributes.status = 'RUNNING'")
+    abandoned = [
+        run
+        for run in running
+        if run.data.tags.get(HOST_TAG) == socket.gethostname()
+        and PID_TAG in run.data.tags
+        and not _process_exists(int(run.data.tags[PID_TAG]))
+    ]
+    for run in abandoned:
+        client.set_terminated(run.info.run_id, status="KILLED")
+    return abandoned
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only checks
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def git_tags(path: Path) -> dict[str, str]:
