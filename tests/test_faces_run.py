@@ -72,6 +72,6 @@ def test_missing_or_empty_photo_folder_fails_saying_where_photos_go(project_copy
 def test_300_preset_trains_two_steps_and_exports_a_300x300_generator(faces_project):
     tiny_run = {"steps": 2, "batch_size": 2, "checkpoint_every": 2, "verbose": 0}
     run_faces(faces_project, "base", {"faces": {"train": tiny_run}})
-    generator_path = faces_project / "data/test/06_models/faces/Generator.h5"
+    generator_path = faces_project / "data/06_models/faces/Generator.h5"
     generator = keras.models.load_model(generator_path, compile=False)
     assert generator.output_shape == (None, 300, 300, 3)
