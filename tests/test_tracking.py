@@ -113,7 +113,7 @@ def test_two_kedro_runs_are_logged_with_params_history_images_and_a_loadable_mod
     samples = generator.predict(latents)
     assert samples.shape == (3, 28, 28, 1)
     assert samples.min() >= -1 and samples.max() <= 1
-    assert generator.metadata.get_input_schema().inputs[0].shape == (-1, 8)
+    assert generator.metadata.get_output_schema().inputs[0].shape == (-1, 28, 28, 1)
 
 
 def train(params: dict[str, Any]) -> tuple[keras.Model, pd.DataFrame, dict[str, Image.Image]]:
