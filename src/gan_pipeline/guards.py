@@ -16,6 +16,7 @@ import click
 from kedro.framework.hooks import hook_impl
 
 from gan_pipeline import validation
+from gan_pipeline.gan.cluster import is_chief_task
 from gan_pipeline.gan.lock import TrainingLock
 
 PIPELINES_PACKAGE = Path(__file__).parent / "pipelines"
@@ -52,7 +53,10 @@ class RunGuards:
             raise validation.report(found)
         trained = {node.namespace for node in pipeline.nodes if node.name.endswith(".train")}
         for namespace in sorted(trained):
-            lock = TrainingLock(Path(read[f"{namespace}.train"]["checkpoint_dir"]))
+            train = read[f"{namespace}.train"]
+            if train.get("distribution") == "multi_worker" and not is_chief_task():
+                continue  # the chief alone writes the shared checkpoint folder, and locks it
+            lock = TrainingLock(Path(train["checkpoint_dir"]))
             lock.acquire()  # raises when another run holds it; ours so far go at exit
             self._locks.append(lock)
         if self._locks:
