@@ -60,6 +60,7 @@ class RunGuards:
             lock.acquire()  # raises when another run holds it; ours so far go at exit
             self._locks.append(lock)
         if self._locks:
+            atexit.unregister(self._release)  # once per process, however many runs it makes
             atexit.register(self._release)
 
     @hook_impl
