@@ -3,11 +3,13 @@
 from kedro.config import OmegaConfigLoader
 
 from gan_pipeline.distribution_hook import MultiWorkerStartup
+from gan_pipeline.guards import RunGuards
 from gan_pipeline.hooks import MlflowTracking
 
 # One MLflow run per dataset namespace per `kedro run` (README, "Tracking with MLflow");
-# a multi-worker strategy made before any node does TensorFlow work.
-HOOKS = (MlflowTracking(), MultiWorkerStartup())
+# a multi-worker strategy made before any node does TensorFlow work. Pluggy calls the last
+# registered first: RunGuards checks names, parameters and the training lock before the others.
+HOOKS = (MlflowTracking(), MultiWorkerStartup(), RunGuards())
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
