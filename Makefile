@@ -14,6 +14,8 @@ export DO_NOT_TRACK := true
 export MLFLOW_DISABLE_TELEMETRY := true
 export DVC_NO_ANALYTICS := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
+# uv trusts the system's certificate store, as pip does (a TLS-inspecting proxy's CA included).
+export UV_NATIVE_TLS := 1
 
 .PHONY: run repro test lint benchmark install lock
 

@@ -42,20 +42,21 @@ def test_default_run_stays_mnist_only(faces_project):
 
 def test_faces_run_on_the_seed_photos(faces_project):
     run_faces(faces_project, "test")
-    images = joblib.load(faces_project / "data/02_intermediate/faces/images.pkl")
+    intermediate = faces_project / "data/test/02_intermediate/faces"
+    images = joblib.load(intermediate / "images.pkl")
     assert images.shape == (24, 32, 32, 3)
-    skipped = json.loads((faces_project / "data/02_intermediate/faces/skipped.json").read_text())
+    skipped = json.loads((intermediate / "skipped.json").read_text())
     assert [entry["file"] for entry in skipped] == ["README.txt"]
-    info = json.loads((faces_project / "data/02_intermediate/faces/data_info.json").read_text())
+    info = json.loads((intermediate / "data_info.json").read_text())
     assert info["num_images"] == 24 and info["num_skipped"] == 1
-    generator_path = faces_project / "data/06_models/faces/Generator.h5"
+    generator_path = faces_project / "data/test/06_models/faces/Generator.h5"
     assert h5py.is_hdf5(generator_path)
     generator = keras.models.load_model(generator_path, compile=False)
     assert generator.output_shape == (None, 32, 32, 3)
-    assert len(pd.read_csv(faces_project / "data/08_reporting/faces/history.csv")) == 2
-    assert (faces_project / "data/08_reporting/faces/samples/step_000002.png").exists()
+    assert len(pd.read_csv(faces_project / "data/test/08_reporting/faces/history.csv")) == 2
+    assert (faces_project / "data/test/08_reporting/faces/samples/step_000002.png").exists()
     # MNIST was not touched.
-    assert not (faces_project / "data/02_intermediate/mnist").exists()
+    assert not (faces_project / "data/test/02_intermediate/mnist").exists()
 
 
 def test_missing_or_empty_photo_folder_fails_saying_where_photos_go(project_copy):

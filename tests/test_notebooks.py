@@ -56,7 +56,7 @@ def test_both_notebooks_run_against_two_trained_runs(project_copy, monkeypatch):
         runtime_params = {"mnist": {"train": {"lr_g": learning_rate}}}
         with KedroSession.create(project_copy, env="test", runtime_params=runtime_params) as s:
             s.run(pipeline_names=[pipeline], namespaces=["mnist"])
-    trained = mlflow.search_runs(experiment_names=["gan-pipeline"], order_by=["start_time"])
+    trained = mlflow.search_runs(experiment_names=["gan-pipeline-test"], order_by=["start_time"])
     assert list(trained["params.train.lr_g"]) == ["0.0002", "0.001"]
 
     monkeypatch.setenv("KEDRO_ENV", "test")

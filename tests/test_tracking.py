@@ -32,6 +32,14 @@ from gan_pipeline.hooks import MlflowTracking
 PROJECT = Path(__file__).resolve().parents[1]
 
 
+def registering(project: Path) -> None:
+    """The test env as a real one for these tests: its runs register their generator
+    (docs/reliability.md: `--env test` normally registers nothing) in the main experiment."""
+    (project / "conf/test/mlflow.yml").write_text(
+        "experiment_name: gan-pipeline\nregister_model: true\n"
+    )
+
+
 def kedro_run(project: Path, runtime_params=None, **run_args) -> str:
     """One `kedro run --env test` through KedroSession; returns the Kedro run id."""
     bootstrap_project(project)
@@ -45,6 +53,7 @@ def test_two_kedro_runs_are_logged_with_params_history_images_and_a_loadable_mod
 ):
     uri = f"sqlite:///{project_copy / 'tracking.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    registering(project_copy)
     run_ids = [
         kedro_run(
             project_copy, pipeline_names=["data_processing", "training"], namespaces=["mnist"]
@@ -104,7 +113,7 @@ def test_two_kedro_runs_are_logged_with_params_history_images_and_a_loadable_mod
     samples = generator.predict(latents)
     assert samples.shape == (3, 28, 28, 1)
     assert samples.min() >= -1 and samples.max() <= 1
-    assert generator.metadata.get_input_schema().inputs[0].shape == (-1, 8)
+    assert generator.metadata.get_output_schema().inputs[0].shape == (-1, 28, 28, 1)
 
 
 def train(params: dict[str, Any]) -> tuple[keras.Model, pd.DataFrame, dict[str, Image.Image]]:
@@ -167,6 +176,7 @@ def test_two_namespaces_get_own_runs_and_an_evaluation_only_run_sets_best(
             **{f"params:{ns}.fd": MemoryDataset(p["fd"]) for ns, p in parameters.items()},
         }
     )
+    registering(project_copy)
     bootstrap_project(project_copy)
     with KedroSession.create(project_copy, env="test") as session:
         context = session.load_context()
@@ -254,11 +264,11 @@ def test_unreachable_server_stops_the_run_before_any_node_and_names_the_uri(
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     with pytest.raises(tracking.TrackingUnavailableError, match=uri.replace(".", r"\.")):
         kedro_run(project_copy, pipeline_names=["data_processing"], namespaces=["mnist"])
-    assert not (project_copy / "data/02_intermediate").exists()
+    assert not (project_copy / "data/test/02_intermediate").exists()
 
     (project_copy / "conf/test/mlflow.yml").write_text("tracking: optional\n")
     kedro_run(project_copy, pipeline_names=["data_processing"], namespaces=["mnist"])
-    assert (project_copy / "data/02_intermediate/mnist/data_info.json").exists()
+    assert (project_copy / "data/test/02_intermediate/mnist/data_info.json").exists()
 
 
 @pytest.mark.slow
@@ -289,6 +299,7 @@ def test_a_run_logged_through_a_real_mlflow_server_is_visible_over_rest(project_
         wait_for_http(f"{url}/health", server, timeout_s=120, log=log)
 
         monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
+        registering(project_copy)
         run_id = kedro_run(project_copy)
 
         def api(path: str, body: dict | None = None, **query: str) -> dict:
@@ -311,3 +322,55 @@ def test_a_run_logged_through_a_real_mlflow_server_is_visible_over_rest(project_
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
+
+
+@pytest.mark.slow
+def test_the_test_env_leaves_real_results_and_the_best_alias_alone(project_copy, monkeypatch):
+    uri = f"sqlite:///{project_copy / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    client = mlflow.MlflowClient(uri)
+    client.create_registered_model("mnist-generator")
+    real = client.create_model_version("mnist-generator", source=project_copy.as_uri())
+    client.set_registered_model_alias("mnist-generator", "best", real.version)
+    results = {
+        project_copy / "data/06_models/mnist/Generator.h5": b"the real generator",
+        project_copy / "data/08_reporting/mnist/metrics.json": b'{"fd": 6.95}',
+    }
+    for path, content in results.items():
+        path.parent.mkdir(parents=True)
+        path.write_bytes(content)
+
+    kedro_run(project_copy)  # the whole default pipeline, --env test
+
+    assert all(path.read_bytes() == content for path, content in results.items())
+    assert (project_copy / "data/test/06_models/mnist/Generator.h5").is_file()
+    assert list((project_copy / "data/test/06_models/mnist/checkpoints").iterdir())
+    assert not (project_copy / "data/06_models/mnist/checkpoints").exists()
+    assert [v.version for v in client.search_model_versions("name='mnist-generator'")] == [1]
+    assert int(client.get_model_version_by_alias("mnist-generator", "best").version) == 1
+    (run,) = client.search_runs([client.get_experiment_by_name("gan-pipeline-test").experiment_id])
+    assert run.info.status == "FINISHED" and "final/fd" in run.data.metrics
+    assert {a.path for a in client.list_artifacts(run.info.run_id)} >= {"Generator.h5"}
+    assert client.get_experiment_by_name("gan-pipeline") is None
+
+
+def test_a_damaged_store_is_named_and_tracking_optional_runs_without_it(project_copy, monkeypatch):
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)  # the project's own mlflow.db
+    store = project_copy / "mlflow.db"
+    uri = f"sqlite:///{store}"
+    client = mlflow.MlflowClient(uri)
+    experiment = tracking.connect(uri, "gan-pipeline-test")
+    for _ in range(20):
+        client.log_batch(client.create_run(experiment).info.run_id, params=[])
+    with store.open("r+b") as file:
+        file.truncate(store.stat().st_size // 2)
+
+    damaged = f"The MLflow store {store} is damaged .*mv {store} {store}.damaged"
+    with pytest.raises(tracking.TrackingUnavailableError, match=damaged):
+        kedro_run(project_copy, pipeline_names=["data_processing"], namespaces=["mnist"])
+    assert not (project_copy / "data/test/02_intermediate").exists()
+
+    settings = project_copy / "conf/test/mlflow.yml"
+    settings.write_text(settings.read_text() + "tracking: optional\n")
+    kedro_run(project_copy, pipeline_names=["data_processing"], namespaces=["mnist"])
+    assert (project_copy / "data/test/02_intermediate/mnist/data_info.json").exists()

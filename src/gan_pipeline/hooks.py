@@ -9,8 +9,12 @@ metrics unprefixed (STACK.md).
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import os
+import signal
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -97,25 +101,49 @@ class MlflowTracking:
             or tracking.default_tracking_uri(Path(run_params["project_path"]))
         )
         try:
-            experiment_id = tracking.connect(uri, self._settings["experiment_name"])
-        except tracking.TrackingUnavailableError as error:
+            self._start_runs(uri, run_params, pipeline, catalog, namespaces)
+        except Exception as error:  # the store's own error types vary (HTTP, SQLAlchemy, ...)
+            with contextlib.suppress(Exception):  # the store that just failed may fail again
+                self._abandon("FAILED")
+            self._runs = {}
+            problem = tracking.unavailable(uri, error)
             if self._settings["tracking"] == "optional":
-                log.warning("%s; running without tracking (tracking: optional)", error)
+                log.warning("%s; running without tracking (tracking: optional)", problem)
                 return
             raise tracking.TrackingUnavailableError(
-                f"{error}. Nothing was run. Start the server or point MLFLOW_TRACKING_URI (or "
-                "tracking_uri in conf/*/mlflow.yml) at a reachable store; `tracking: optional` "
-                "there runs without tracking."
+                f"{problem}. Nothing was run. `tracking: optional` in conf/*/mlflow.yml runs "
+                "without tracking."
             ) from error
+        # A SIGTERM ends the process through Python's exit, so its runs are marked KILLED
+        # (atexit) like a Ctrl-C's; a kill -9 leaves them to the next run's clean-up.
+        atexit.unregister(self._abandon)  # once per process, however many runs it makes
+        atexit.register(self._abandon, "KILLED")
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        self._seconds += time.perf_counter() - started
+        log.info("MLflow tracking to %s (experiment %s)", uri, self._settings["experiment_name"])
+
+    def _start_runs(self, uri: str, run_params, pipeline, catalog, namespaces: list[str]) -> None:
+        """Connect, close runs that dead processes left RUNNING, open one run per namespace."""
+        experiment_id = tracking.connect(uri, self._settings["experiment_name"])
         # Model logging and pyfunc loading use the global URI and experiment.
         mlflow.set_tracking_uri(uri)
         mlflow.set_experiment(experiment_id=experiment_id)
         self._client = mlflow.MlflowClient(uri)
+        for run in tracking.close_abandoned_runs(self._client, experiment_id):
+            log.warning(
+                "MLflow run %s (%s) was left RUNNING by process %s, which no longer runs: "
+                "marked KILLED",
+                run.info.run_id,
+                run.info.run_name,
+                run.data.tags[tracking.PID_TAG],
+            )
         common = {
             "kedro.run_id": run_params["run_id"],
             "kedro.pipelines": ",".join(run_params.get("pipeline_names") or ["__default__"]),
             "kedro.env": run_params["env"] or "",
             **tracking.git_tags(Path(run_params["project_path"])),
+            **tracking.process_tags(),
         }
         for namespace in namespaces:
             part = pipeline.only_nodes_with_namespaces([namespace])
@@ -139,8 +167,6 @@ class MlflowTracking:
             self._client.log_batch(run.info.run_id, params=tracking.flat_params(used))
             free = {name for name in part.inputs() if not name.startswith("params:")}
             self._runs[namespace] = _NamespaceRun(run.info.run_id, free)
-        self._seconds += time.perf_counter() - started
-        log.info("MLflow tracking to %s (experiment %s)", uri, self._settings["experiment_name"])
 
     @hook_impl
     def after_dataset_loaded(self, dataset_name: str, data: Any, node) -> None:
@@ -176,8 +202,12 @@ class MlflowTracking:
 
     @hook_impl
     def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:
+        self._abandon("FAILED")
+
+    def _abandon(self, status: str) -> None:
+        """End the open runs as FAILED (an exception) or KILLED (a signal, Ctrl-C)."""
         for run in self._runs.values():
-            self._client.set_terminated(run.run_id, status="FAILED")
+            self._client.set_terminated(run.run_id, status=status)
         self._runs = {}
 
     @staticmethod
@@ -223,16 +253,18 @@ class MlflowTracking:
                     client.log_image(run.run_id, image, key=short, step=step)
 
     def _finish(self, namespace: str, run: _NamespaceRun) -> None:
-        """Log and register the generator, move the ``best`` alias, close the run."""
-        name = f"{namespace}-generator"
+        """Log (and register) the generator, move the ``best`` alias, close the run."""
+        # Unregistered (`register_model: false`, the test env): the model is logged with the
+        # run, and no registered version or alias is touched.
+        name = f"{namespace}-generator" if self._settings["register_model"] else None
         version = None
         if run.generator is not None:
             version = tracking.log_generator(run.run_id, run.generator, name, run.last_step)
-            if run.generator_md5:
+            if version is not None and run.generator_md5:
                 self._client.set_model_version_tag(
                     name, str(version), "file_md5", run.generator_md5
                 )
-        elif run.fd is not None and run.generator_md5:
+        elif name and run.fd is not None and run.generator_md5:
             # An evaluation-only run: its generator was registered by the training run.
             version = tracking.version_by_file(self._client, name, run.generator_md5)
         if (
@@ -268,6 +300,11 @@ class MlflowTracking:
             yield
         finally:
             self._seconds += time.perf_counter() - started
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    """SIGTERM as an ordinary exit (status 143), so atexit handlers still run."""
+    sys.exit(128 + signum)
 
 
 def _split(dataset_name: str) -> tuple[str, str]:

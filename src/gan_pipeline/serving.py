@@ -8,12 +8,13 @@ native ``.keras`` file (loaded with Keras' safe mode) and names this module as i
 Nothing is pickled, unlike a ``PythonModel`` (MLflow warns about that on every log), and
 ``get_raw_model()`` hands back the Keras generator, as the Keras flavor's pyfunc does.
 
-The signature (latent vectors of the generator's width, float32) makes MLflow itself answer
-a wrong latent size or non-numeric values with 400 INVALID_PARAMETER_VALUE / BAD_REQUEST;
-``predict`` adds the checks a schema cannot express. Its ``MlflowException`` with
-``INVALID_PARAMETER_VALUE`` becomes an HTTP 400 whose JSON body carries the message and no
-traceback. Serving needs this package importable: ``--env-manager local`` in the project's
-environment (docs/serving-and-generating.md).
+The signature records only the output (images); ``predict`` checks the input itself (numbers,
+shape (N, latent_dim), count, finite), because MLflow's input-schema check answers with a
+message that repeats the whole request body (6.4 kB for four MNIST latents). Its
+``MlflowException`` with ``INVALID_PARAMETER_VALUE`` becomes an HTTP 400 whose JSON body says
+what is wrong, without a traceback (MLflow's server puts numpy's summary of the input first).
+Serving needs this package importable: ``--env-manager local`` in the project's environment
+(docs/serving-and-generating.md).
 """
 
 from __future__ import annotations
@@ -39,25 +40,36 @@ class GeneratorService:
 
     def __init__(self, generator: keras.Model):
         self.generator = generator
+        self.latent_dim = generator.input_shape[-1]
         self.max_images = max(1, MAX_OUTPUT_VALUES // math.prod(generator.output_shape[1:]))
 
     def get_raw_model(self) -> keras.Model:
         return self.generator
 
     def predict(self, data: Any, params: dict[str, Any] | None = None) -> np.ndarray:
-        latents = np.asarray(data, dtype=np.float32)
+        """Images for ``data``, or an HTTP 400 that says what is wrong (never the input)."""
+        try:
+            latents = np.asarray(data, dtype=np.float32)
+        except (TypeError, ValueError):
+            message = "Latent vectors must be numbers; got text or ragged lists."
+            raise _bad_request(message) from None
+        if latents.ndim != 2 or latents.shape[1] != self.latent_dim:
+            raise _bad_request(
+                f"Send latent vectors of {self.latent_dim} numbers each, shape (N, "
+                f"{self.latent_dim}); got an array of shape {latents.shape}."
+            )
         if not 1 <= len(latents) <= self.max_images:
-            raise MlflowException(
+            raise _bad_request(
                 f"Send between 1 and {self.max_images} latent vectors per request (images "
-                f"of shape {self.generator.output_shape[1:]}); got {len(latents)}.",
-                error_code=INVALID_PARAMETER_VALUE,
+                f"of shape {self.generator.output_shape[1:]}); got {len(latents)}."
             )
         if not np.isfinite(latents).all():
-            raise MlflowException(
-                "Latent vectors must be finite numbers; got NaN or infinity.",
-                error_code=INVALID_PARAMETER_VALUE,
-            )
+            raise _bad_request("Latent vectors must be finite numbers; got NaN or infinity.")
         return self.generator.predict(latents, verbose=0)
+
+
+def _bad_request(message: str) -> MlflowException:
+    return MlflowException(message, error_code=INVALID_PARAMETER_VALUE)
 
 
 def save_model(

@@ -6,12 +6,14 @@ import logging
 from kedro.config import OmegaConfigLoader
 
 from gan_pipeline.distribution_hook import MultiWorkerStartup
+from gan_pipeline.guards import RunGuards
 from gan_pipeline.hooks import MlflowTracking
 from gan_pipeline.logging_filters import KERAS_HDF5_SAVES
 
 # One MLflow run per dataset namespace per `kedro run` (docs/tracking.md);
-# a multi-worker strategy made before any node does TensorFlow work.
-HOOKS = (MlflowTracking(), MultiWorkerStartup())
+# a multi-worker strategy made before any node does TensorFlow work. Pluggy calls the last
+# registered first: RunGuards checks names, parameters and the training lock before the others.
+HOOKS = (MlflowTracking(), MultiWorkerStartup(), RunGuards())
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {

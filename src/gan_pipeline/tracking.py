@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,10 +22,13 @@ from dvc_data.hashfile.build import build
 from dvc_data.hashfile.db import HashFileDB
 from dvc_objects.fs import LocalFileSystem, MemoryFileSystem
 from mlflow.entities import Metric, Param
-from mlflow.models import Model, infer_signature
+from mlflow.models import Model, ModelSignature, infer_signature
 from mlflow.utils.mlflow_tags import MLFLOW_GIT_COMMIT
 
 BEST_ALIAS = "best"
+# Which process made a run, so a later run can tell a run still going from one a kill -9 ended.
+PID_TAG = "process.pid"
+HOST_TAG = "process.host"
 
 
 class TrackingUnavailableError(RuntimeError):
@@ -83,6 +87,56 @@ def connect(tracking_uri: str, experiment_name: str, timeout_s: int = 10) -> str
                 raise TrackingUnavailableError(
                     f"MLflow tracking store {tracking_uri} cannot be reached: {error}"
                 ) from error
+
+
+def unavailable(tracking_uri: str, error: Exception) -> str:
+    """What is wrong with the store at ``tracking_uri`` and what to do, in one sentence."""
+    cause = error.__cause__ if isinstance(error, TrackingUnavailableError) else None
+    cause = cause or error
+    first = (str(cause).splitlines() or [type(cause).__name__])[0]
+    damaged = ("database disk image is malformed", "file is not a database")
+    if tracking_uri.startswith("sqlite:///") and any(text in str(cause) for text in damaged):
+        path = tracking_uri.removeprefix("sqlite:///")
+        return (
+            f"The MLflow store {path} is damaged ({first}): move it aside "
+            f"(mv {path} {path}.damaged) to start a new store, or restore it from a backup"
+        )
+    return (
+        f"MLflow tracking store {tracking_uri} cannot be reached: {first}. Start the server or "
+        "point MLFLOW_TRACKING_URI (or tracking_uri in conf/*/mlflow.yml) at a reachable store"
+    )
+
+
+def process_tags() -> dict[str, str]:
+    """This process's pid and host, as run tags for ``close_abandoned_runs``."""
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def close_abandoned_runs(client: mlflow.MlflowClient, experiment_id: str) -> list[Any]:
+    """Mark KILLED the runs of ``experiment_id`` left RUNNING by a process of this host that no
+    longer exists (a kill -9, a power cut); returns them. MLflow has no notion of a run's
+    process, hence the tags and this check."""
+    running = client.search_runs([experiment_id], "attributes.status = 'RUNNING'")
+    abandoned = [
+        run
+        for run in running
+        if run.data.tags.get(HOST_TAG) == socket.gethostname()
+        and PID_TAG in run.data.tags
+        and not _process_exists(int(run.data.tags[PID_TAG]))
+    ]
+    for run in abandoned:
+        client.set_terminated(run.info.run_id, status="KILLED")
+    return abandoned
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only checks
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def git_tags(path: Path) -> dict[str, str]:
@@ -145,13 +199,17 @@ def grid_step(key: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def log_generator(run_id: str, generator: Any, registered_name: str, step: int) -> int:
-    """Log ``generator`` as an MLflow model of ``run_id`` and register it.
+def log_generator(
+    run_id: str, generator: Any, registered_name: str | None, step: int
+) -> int | None:
+    """Log ``generator`` as an MLflow model of ``run_id`` and register it (unless
+    ``registered_name`` is None).
 
-    Signature and input example are latent vectors, so ``mlflow.pyfunc.load_model(...)
-    .predict(latents)`` returns images; its pyfunc (``gan_pipeline.serving``) also refuses
-    oversized requests with an HTTP 400 when served. Requirements are pinned here: MLflow's
-    inference of them loads the model in a subprocess and took ~20 s. Returns the new version.
+    The input example is latent vectors and the signature's output images, so
+    ``mlflow.pyfunc.load_model(...).predict(latents)`` returns images; its pyfunc
+    (``gan_pipeline.serving``) refuses bad requests with an HTTP 400 when served. Requirements
+    are pinned here: MLflow's inference of them loads the model in a subprocess and took ~20 s.
+    Returns the new version (None when not registered).
     """
     # Imported here: these import TensorFlow (5-7 s), which every other Kedro command
     # importing the project settings would pay. By the time a generator exists it is loaded.
@@ -173,14 +231,18 @@ def log_generator(run_id: str, generator: Any, registered_name: str, step: int) 
         step=step,
         registered_model_name=registered_name,
         model=generator,
-        signature=infer_signature(latents, np.asarray(generator(latents))),
+        # Outputs only: MLflow's input-schema check would answer a bad request with the whole
+        # request body; the pyfunc checks the input itself (gan_pipeline.serving).
+        signature=ModelSignature(
+            inputs=None, outputs=infer_signature(latents, np.asarray(generator(latents))).outputs
+        ),
         input_example=latents,
         pip_requirements=[f"keras=={keras.__version__}", f"tensorflow=={tf.__version__}"],
         # The check predicts on the example (~1.5 s, and prints a progress bar); the tests
         # load the registered model through pyfunc and predict instead.
         validate_serving_input=False,
     )
-    return int(info.registered_model_version)
+    return None if registered_name is None else int(info.registered_model_version)
 
 
 def version_by_file(client: mlflow.MlflowClient, name: str, md5: str) -> int | None:

@@ -137,7 +137,7 @@ def test_multi_worker_cluster_trains_and_chief_exports(two_machines):
             worker.kill()
     logs = [(copy / "worker.log").read_text() for copy in copies]
     assert codes == [0, 0], "\n\n".join(log[-3000:] for log in logs)
-    chief_generator = copies[0] / "data/06_models/mnist/Generator.h5"
+    chief_generator = copies[0] / "data/test/06_models/mnist/Generator.h5"
     assert h5py.is_hdf5(chief_generator)
     model = keras.models.load_model(chief_generator, compile=False)
     assert model.output_shape == (None, 28, 28, 1)

@@ -1,4 +1,5 @@
 from dataclasses import replace
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -81,6 +82,51 @@ def test_crash_then_rerun_resumes_with_history_and_optimizer_state(mnist_sample,
     # A finished run reruns as a no-op with the same record.
     again = train(mnist_sample, TINY_MODEL, tiny)
     assert again.resumed_from == 4 and list(again.history["step"]) == [1, 2, 3, 4]
+
+
+def crashed_after_two_checkpoints(images, config: TrainConfig) -> Path:
+    """A 6-step run that crashed at step 5: ckpt-2 and ckpt-4 on disk."""
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        train(images, TINY_MODEL, config, callbacks=[CrashAt(5)])
+    state = run_directory(TINY_MODEL, config, images)
+    assert sorted(p.name for p in state.glob("ckpt-*.index")) == ["ckpt-2.index", "ckpt-4.index"]
+    return state
+
+
+def damage_data(prefix: Path) -> Path:
+    (data,) = prefix.parent.glob(f"{prefix.name}.data-*")
+    data.write_bytes(data.read_bytes()[: data.stat().st_size // 2])
+    return data
+
+
+def damage_index(prefix: Path) -> Path:
+    index = prefix.with_name(f"{prefix.name}.index")
+    index.write_bytes(b"garbage" * 100)
+    return index
+
+
+@pytest.mark.parametrize("damage", [damage_data, damage_index])
+def test_a_damaged_checkpoint_is_moved_aside_and_the_one_before_resumed(
+    mnist_sample, tiny, damage, caplog
+):
+    config = replace(tiny, steps=6)
+    state = crashed_after_two_checkpoints(mnist_sample, config)
+    damaged = damage(state / "ckpt-4")
+    kept = damaged.read_bytes()
+    (state / "ckpt-6_temp").mkdir()  # a write a kill interrupted
+    (state / "ckpt-6_temp" / "part-00000-of-00001.data-00000-of-00001").write_bytes(b"x")
+
+    result = train(mnist_sample, TINY_MODEL, config)
+
+    assert result.resumed_from == 2
+    assert list(result.history["step"]) == [1, 2, 3, 4, 5, 6]
+    assert sorted(result.grids) == [2, 4, 6]
+    assert f"Checkpoint file {damaged} is damaged" in caplog.text
+    aside = state / "ckpt-4.damaged"
+    assert (aside / damaged.name).read_bytes() == kept  # as found, for a post-mortem
+    assert {p.name for p in aside.iterdir()} == {"ckpt-4.index", "ckpt-4.data-00000-of-00001"}
+    assert not (state / "ckpt-6_temp").exists()
+    assert tf.train.latest_checkpoint(str(state)).endswith("ckpt-6")
 
 
 def test_anything_that_changes_the_result_gets_a_fresh_run(mnist_sample, tiny):

@@ -17,8 +17,7 @@ from pathlib import Path
 import tensorflow as tf
 
 from gan_pipeline.gan.cluster import is_chief_task
-
-DISTRIBUTIONS = ("auto", "mirrored", "multi_worker")
+from gan_pipeline.gan.config import DISTRIBUTIONS
 
 
 def make_strategy(

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import keras
 import numpy as np
 
+from gan_pipeline.gan.config import QualityConfig
 from gan_pipeline.gan.distribution import is_chief
 from gan_pipeline.gan.files import replacing
 from gan_pipeline.metrics.coverage import mode_coverage
@@ -25,36 +26,9 @@ from gan_pipeline.metrics.kid import kernel_distance
 
 log = logging.getLogger(__name__)
 
-METRICS = ("fd", "kid", "coverage")
-LOWER_IS_BETTER = ("fd", "kid")
 BEST_RECORD = "generator_best.json"
 BEST_WEIGHTS = "generator_best-{step:08d}.weights.h5"
 BEST_WEIGHTS_GLOB = "generator_best-*.weights.h5"
-
-
-@dataclass(frozen=True)
-class QualityConfig:
-    every: int = 250
-    samples: int = 1000
-    metrics: tuple[str, ...] = METRICS
-    best_by: str = "fd"
-    kid_subset_size: int = 500
-    kid_subsets: int = 10
-    min_share: float = 0.01
-    seed: int = 0
-    batch_size: int = 500
-
-    def __post_init__(self):
-        object.__setattr__(self, "metrics", tuple(self.metrics))  # YAML gives a list
-        unknown = set(self.metrics) - set(METRICS)
-        if unknown:
-            raise ValueError(f"quality metrics {sorted(unknown)} unknown; choose from {METRICS}")
-        if self.best_by not in LOWER_IS_BETTER or self.best_by not in self.metrics:
-            raise ValueError(
-                f"best_by={self.best_by!r} must be one of {LOWER_IS_BETTER} and listed in metrics"
-            )
-        if self.every < 1 or self.samples < 2:
-            raise ValueError(f"need every >= 1 and samples >= 2, got {self.every}, {self.samples}")
 
 
 class QualityMonitor(keras.callbacks.Callback):

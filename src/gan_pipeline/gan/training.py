@@ -20,66 +20,12 @@ import tensorflow as tf
 
 from gan_pipeline.gan.architecture import build_discriminator, build_generator
 from gan_pipeline.gan.callbacks import Checkpointing, NonFiniteLossGuard, TrainingRecord
-from gan_pipeline.gan.distribution import (
-    DISTRIBUTIONS,
-    is_chief,
-    make_strategy,
-    writable_state_dir,
-)
+from gan_pipeline.gan.checkpoints import remove_partial_writes, restore_newest_intact
+from gan_pipeline.gan.config import ModelConfig, TrainConfig
+from gan_pipeline.gan.distribution import is_chief, make_strategy, writable_state_dir
 from gan_pipeline.gan.model import GAN
 
 log = logging.getLogger(__name__)
-
-PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    latent_dim: int = 100
-    width: int = 32
-    kernel_size: int = 4
-    dropout: float = 0.0
-    spectral_norm: bool = False  # on every weight layer of D
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    steps: int = 4000
-    batch_size: int = 64
-    lr_g: float = 2e-4
-    lr_d: float = 2e-4
-    beta_1: float = 0.5
-    beta_2: float = 0.999
-    label_smoothing: float = 0.0
-    seed: int = 42
-    checkpoint_every: int = 250
-    checkpoint_dir: str = "data/06_models/checkpoints"
-    precision: str = "float32"
-    steps_per_execution: int = 1
-    sample_count: int = 64
-    verbose: int | str = "auto"
-    # auto | mirrored | multi_worker; batch_size is the global batch across all replicas.
-    distribution: str = "auto"
-    devices: tuple[str, ...] | None = None  # mirrored only; default: all local GPUs
-    collective_timeout_s: float = 120.0  # multi_worker: fail, not hang, when a worker dies
-    # Few-shot options (gan/model.py); the defaults train as a plain DCGAN.
-    loss: str = "bce"  # bce | hinge | wgan-gp
-    augment: str = ""  # DiffAugment transforms, e.g. "color,translation,cutout"
-    ema_decay: float = 0.0  # > 0: export and sample an EMA copy of the generator
-    r1_gamma: float = 0.0  # > 0: R1 gradient penalty on D for real images
-
-    def __post_init__(self):
-        if self.steps % self.checkpoint_every:
-            raise ValueError(
-                f"train.steps={self.steps} must be a multiple of "
-                f"train.checkpoint_every={self.checkpoint_every}"
-            )
-        if self.precision not in PRECISIONS:
-            raise ValueError(f"train.precision={self.precision!r}; choose one of {PRECISIONS}")
-        if self.distribution not in DISTRIBUTIONS:
-            raise ValueError(
-                f"train.distribution={self.distribution!r}; choose one of {DISTRIBUTIONS}"
-            )
 
 
 @dataclass
@@ -201,14 +147,18 @@ def train(
     fixed_noise = np.random.default_rng(train.seed).standard_normal(
         (train.sample_count, model.latent_dim), dtype=np.float32
     )
-    with writable_state_dir(state_dir, is_chief(strategy)) as write_dir:
+    chief = is_chief(strategy)
+    with writable_state_dir(state_dir, chief) as write_dir:
+        if chief:
+            remove_partial_writes(state_dir)
+        # Every worker restores from the chief's folder (shared storage when multi-worker);
+        # a damaged newest checkpoint is moved aside and the one before it restored.
+        latest = restore_newest_intact(checkpoint, state_dir)
+        # Two kept: one survives when the newest is damaged.
         manager = tf.train.CheckpointManager(checkpoint, str(write_dir), max_to_keep=2)
         record = TrainingRecord(write_dir, fixed_noise, train.batch_size)
         record.steps_per_epoch = train.checkpoint_every
-        # Every worker restores from the chief's folder (shared storage when multi-worker).
-        latest = tf.train.latest_checkpoint(str(state_dir))
         if latest:
-            checkpoint.restore(latest).assert_existing_objects_matched()
             record.restore(state_dir, int(step.numpy()))
             log.info("Resuming from %s (step %d)", latest, int(step.numpy()))
             # Fresh noise after a resume, still reproducible for the same resume point.

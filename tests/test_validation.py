@@ -1,0 +1,109 @@
+"""Bad parameters and names stop a run before any node, with every problem in one message."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from commands import kedro_mnist_training
+
+from gan_pipeline.validation import check_names, check_parameters
+
+# Kedro's rich console wraps at 80 columns when not on a terminal: one problem per line here.
+WIDE = {**os.environ, "COLUMNS": "250"}
+
+GOOD = {
+    "mnist.model": {"latent_dim": 8, "width": 8},
+    "mnist.train": {"steps": 4, "checkpoint_every": 2, "lr_g": 2e-4, "ema_decay": 0.999},
+    "mnist.evaluation.during_training": {"every": 2, "metrics": ["fd", "kid"], "best_by": "fd"},
+}
+
+
+def with_value(path: str, value) -> dict:
+    group, key = path.rsplit(".", 1)
+    return {**GOOD, group: {**GOOD[group], key: value}}
+
+
+def test_good_parameters_pass():
+    assert check_parameters(GOOD, {"mnist": {"train": {"steps": 4}}}) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("mnist.train.steps", 0, "mnist.train.steps=0: must be >= 1"),
+        ("mnist.train.batch_size", -1, "mnist.train.batch_size=-1: must be >= 1"),
+        ("mnist.model.latent_dim", 0, "mnist.model.latent_dim=0: must be >= 1"),
+        ("mnist.train.lr_g", "abc", "mnist.train.lr_g='abc': expected a number, got str"),
+        ("mnist.train.lr_d", 0.0, "mnist.train.lr_d=0.0: must be > 0"),
+        ("mnist.train.ema_decay", 1.0, "mnist.train.ema_decay=1.0: must be >= 0 and < 1"),
+        ("mnist.train.steps", True, "mnist.train.steps=True: expected int, got bool"),
+        ("mnist.train.precision", "fp8", "precision='fp8': unknown ['fp8']; choose from"),
+        ("mnist.train.step", 8000, "train.step: unknown key (did you mean mnist.train.steps?)"),
+        ("mnist.train.checkpoint_every", 3, "steps=4 must be a multiple of checkpoint_every=3"),
+        ("mnist.evaluation.during_training.best_by", "coverage", "best_by='coverage': unknown"),
+    ],
+)
+def test_each_bad_parameter_is_named(path, value, message):
+    (problem,) = check_parameters(with_value(path, value), {})
+    assert message in problem
+
+
+def test_every_problem_is_listed_and_overrides_must_name_what_the_run_reads():
+    bad = with_value("mnist.train.steps", 0)
+    bad = {**bad, "mnist.model": {"latent_dim": 0}}
+    found = check_parameters(bad, {"mnist": {"trian": {"steps": 5}}})
+    assert len(found) == 3
+    unread = "mnist.trian.steps: not a parameter this run reads (did you mean mnist.train.steps?)"
+    assert unread in found
+
+
+def test_unknown_names_list_the_valid_ones():
+    assert check_names("pipeline", ["trainig", "training"], ["training", "generate"]) == [
+        "unknown pipeline 'trainig'; the pipelines are: generate, training"
+    ]
+
+
+def test_bad_parameters_stop_kedro_run_before_anything_is_written(project_copy):
+    models = project_copy / "data/test/06_models/mnist"
+    models.mkdir(parents=True)
+    previous = b"the previous run's generator"
+    (models / "Generator.h5").write_bytes(previous)
+    params = "mnist.train.steps=0,mnist.train.step=8000,mnist.model.latent_dim=0,"
+    params += "mnist.train.batch_size=-1,mnist.train.lr_g=abc"
+    run = subprocess.run(
+        kedro_mnist_training(params),
+        cwd=project_copy,
+        env=WIDE,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode != 0
+    for problem in (
+        "mnist.train.steps=0: must be >= 1",
+        "mnist.train.step: unknown key (did you mean mnist.train.steps?)",
+        "mnist.model.latent_dim=0: must be >= 1",
+        "mnist.train.batch_size=-1: must be >= 1",
+        "mnist.train.lr_g='abc': expected a number",
+    ):
+        assert problem in run.stdout + run.stderr, run.stderr[-3000:]
+    assert (models / "Generator.h5").read_bytes() == previous
+    assert sorted(p.name for p in models.iterdir()) == ["Generator.h5"]
+    assert not (project_copy / "data/test/02_intermediate").exists()
+    assert not (project_copy / "mlflow.db").exists()
+
+
+def test_unknown_pipeline_and_namespace_list_the_valid_ones(project_copy):
+    run = subprocess.run(
+        [sys.executable, "-m", "kedro", "run", "--pipelines=trainig", "--namespaces=mnst"],
+        cwd=project_copy,
+        env=WIDE,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode != 0
+    output = run.stdout + run.stderr
+    assert "unknown pipeline 'trainig'; the pipelines are: __default__, data_processing," in output
+    assert "unknown namespace 'mnst'; the namespaces are: faces, mnist" in output
