@@ -5,8 +5,16 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from gan_pipeline.gan import training
 from gan_pipeline.gan.callbacks import NonFiniteLossError
-from gan_pipeline.gan.training import ModelConfig, TrainConfig, run_directory, train
+from gan_pipeline.gan.training import (
+    ModelConfig,
+    TrainConfig,
+    build_gan,
+    cpu_precision,
+    run_directory,
+    train,
+)
 
 TINY_MODEL = ModelConfig(latent_dim=8, width=4)
 
@@ -88,6 +96,8 @@ def test_anything_that_changes_the_result_gets_a_fresh_run(mnist_sample, tiny):
     assert folder == run_directory(TINY_MODEL, replace(tiny, verbose=1), mnist_sample)
     assert folder != run_directory(TINY_MODEL, replace(tiny, lr_g=1e-3), mnist_sample)
     assert folder != run_directory(TINY_MODEL, replace(tiny, steps=100), mnist_sample)
+    assert folder != run_directory(replace(TINY_MODEL, width_d=8), tiny, mnist_sample)
+    assert folder != run_directory(TINY_MODEL, replace(tiny, lr_decay_steps=2), mnist_sample)
     assert folder != run_directory(TINY_MODEL, tiny, mnist_sample[::-1])
 
 
@@ -119,3 +129,60 @@ def test_steps_must_fill_whole_checkpoint_rounds(tmp_path):
         TrainConfig(steps=10, checkpoint_every=4)
     with pytest.raises(ValueError, match="precision"):
         TrainConfig(precision="float8")
+    with pytest.raises(ValueError, match="lr_decay_steps"):
+        TrainConfig(steps=10, checkpoint_every=5, lr_decay_steps=20)
+
+
+def test_width_d_widens_only_the_discriminator(tiny):
+    plain = build_gan((28, 28, 1), TINY_MODEL, tiny)
+    wide = build_gan((28, 28, 1), replace(TINY_MODEL, width_d=16), tiny)
+    assert wide.generator.count_params() == plain.generator.count_params()
+    first_conv = [layer.filters for layer in wide.discriminator.layers if hasattr(layer, "filters")]
+    assert first_conv == [16, 32]
+
+
+def test_learning_rates_fall_linearly_to_zero_over_the_last_steps(tiny):
+    gan = build_gan((28, 28, 1), TINY_MODEL, replace(tiny, lr_decay_steps=2, lr_d=4e-4))
+    rates = []
+    for step in range(5):
+        gan.g_optimizer.iterations.assign(step)
+        gan.d_optimizer.iterations.assign(step)
+        rates.append((float(gan.g_optimizer.learning_rate), float(gan.d_optimizer.learning_rate)))
+    np.testing.assert_allclose(
+        rates, [(2e-4, 4e-4), (2e-4, 4e-4), (2e-4, 4e-4), (1e-4, 2e-4), (0.0, 0.0)], rtol=1e-6
+    )
+
+
+XEON_AMX = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16 amx_bf16 amx_tile\n"
+EPYC_ZEN4 = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n"
+EPYC_AVX2 = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma\n"
+
+
+@pytest.mark.parametrize(
+    ("cpuinfo", "expected", "reason"),
+    [
+        (XEON_AMX, "mixed_bfloat16", "amx_bf16"),
+        (EPYC_ZEN4, "mixed_bfloat16", "avx512_bf16"),
+        (EPYC_AVX2, "float32", "lacks"),
+        ("", "float32", "lacks"),
+        # Only the "flags" line counts, not Intel's "vmx flags" line.
+        ("vmx flags\t: amx_bf16\nflags\t: avx2\n", "float32", "lacks"),
+    ],
+)
+def test_cpu_precision_picks_bf16_only_with_native_bf16(cpuinfo, expected, reason):
+    precision, why = cpu_precision(cpuinfo)
+    assert precision == expected and reason in why
+
+
+def test_auto_precision_is_resolved_once_and_float32_off_linux(monkeypatch, caplog):
+    training.auto_precision.cache_clear()
+    monkeypatch.setattr(training.platform, "system", lambda: "Darwin")
+    try:
+        with caplog.at_level("INFO", logger=training.__name__):
+            assert TrainConfig(precision="auto").precision == "float32"
+            assert TrainConfig(precision="auto").precision == "float32"
+        assert [r.getMessage() for r in caplog.records] == [
+            "train.precision auto -> float32: no /proc/cpuinfo on Darwin"
+        ]
+    finally:
+        training.auto_precision.cache_clear()

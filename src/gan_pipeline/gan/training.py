@@ -6,9 +6,11 @@ one entry point the Kedro node and the benchmarks call.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
+import platform
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,13 +32,41 @@ from gan_pipeline.gan.model import GAN
 
 log = logging.getLogger(__name__)
 
-PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
+# CPU flags of native bf16 arithmetic. Measured (README, "Benchmarks"): mixed_bfloat16 ran 1.19x
+# fp32 on an AMX Xeon and 1.54x on an AVX-512 bf16 EPYC, but 0.15x on an AVX2-only CPU.
+BF16_FLAGS = ("amx_bf16", "avx512_bf16")
+
+
+def cpu_precision(cpuinfo: str) -> tuple[str, str]:
+    """Precision for a CPU described by ``/proc/cpuinfo`` text, and why."""
+    flags = set()
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "flags":
+            flags |= set(value.split())
+    native = [flag for flag in BF16_FLAGS if flag in flags]
+    if native:
+        return "mixed_bfloat16", f"CPU has native bf16 ({', '.join(native)})"
+    return "float32", f"CPU lacks {' and '.join(BF16_FLAGS)}: bf16 would be emulated, slower"
+
+
+@functools.cache
+def auto_precision() -> str:
+    """``train.precision: auto`` resolved once per process, the choice and its reason logged."""
+    if platform.system() != "Linux":
+        precision, reason = "float32", f"no /proc/cpuinfo on {platform.system()}"
+    else:
+        precision, reason = cpu_precision(Path("/proc/cpuinfo").read_text())
+    log.info("train.precision auto -> %s: %s", precision, reason)
+    return precision
 
 
 @dataclass(frozen=True)
 class ModelConfig:
     latent_dim: int = 100
-    width: int = 32
+    width: int = 32  # G's finest feature map; D's too unless width_d is set
+    width_d: int | None = None  # D's own width: D is far cheaper per channel than G
     kernel_size: int = 4
     dropout: float = 0.0
     spectral_norm: bool = False  # on every weight layer of D
@@ -48,6 +78,7 @@ class TrainConfig:
     batch_size: int = 64
     lr_g: float = 2e-4
     lr_d: float = 2e-4
+    lr_decay_steps: int = 0  # > 0: both learning rates fall linearly to 0 over the last N steps
     beta_1: float = 0.5
     beta_2: float = 0.999
     label_smoothing: float = 0.0
@@ -76,6 +107,12 @@ class TrainConfig:
             )
         if self.precision not in PRECISIONS:
             raise ValueError(f"train.precision={self.precision!r}; choose one of {PRECISIONS}")
+        if self.precision == "auto":  # resolved here so the run's folder key names the choice
+            object.__setattr__(self, "precision", auto_precision())
+        if not 0 <= self.lr_decay_steps <= self.steps:
+            raise ValueError(
+                f"train.lr_decay_steps={self.lr_decay_steps} must lie in 0..steps={self.steps}"
+            )
         if self.distribution not in DISTRIBUTIONS:
             raise ValueError(
                 f"train.distribution={self.distribution!r}; choose one of {DISTRIBUTIONS}"
@@ -133,6 +170,25 @@ def make_dataset(images: np.ndarray, batch_size: int, seed: int) -> tf.data.Data
     )
 
 
+class LinearTail(keras.optimizers.schedules.LearningRateSchedule):
+    """Constant ``rate``, then a linear fall to 0 over the last ``decay_steps`` of ``steps``.
+
+    Annealing at the end settles G and D where a constant rate keeps them circling. The
+    schedule reads the optimizer's step counter, which checkpoints restore, so a resumed run
+    continues the same curve.
+    """
+
+    def __init__(self, rate: float, steps: int, decay_steps: int):
+        self.rate, self.steps, self.decay_steps = rate, steps, decay_steps
+
+    def __call__(self, step):
+        left = (self.steps - tf.cast(step, tf.float32)) / self.decay_steps
+        return self.rate * tf.clip_by_value(left, 0.0, 1.0)
+
+    def get_config(self) -> dict:
+        return {"rate": self.rate, "steps": self.steps, "decay_steps": self.decay_steps}
+
+
 def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: TrainConfig) -> GAN:
     """Generator, discriminator and their Adam optimizers under the chosen precision."""
     previous = keras.mixed_precision.global_policy()
@@ -140,13 +196,19 @@ def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: Trai
     try:
         generator = build_generator(image_shape, model.latent_dim, model.width, model.kernel_size)
         discriminator = build_discriminator(
-            image_shape, model.width, model.kernel_size, model.dropout, model.spectral_norm
+            image_shape,
+            model.width_d or model.width,
+            model.kernel_size,
+            model.dropout,
+            model.spectral_norm,
         )
         gan = GAN(generator, discriminator, model.latent_dim, train.ema_decay)
     finally:
         keras.mixed_precision.set_global_policy(previous)
 
     def adam(lr: float) -> keras.optimizers.Optimizer:
+        if train.lr_decay_steps:
+            lr = LinearTail(lr, train.steps, train.lr_decay_steps)
         optimizer = keras.optimizers.Adam(lr, beta_1=train.beta_1, beta_2=train.beta_2)
         if train.precision == "mixed_float16":
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
