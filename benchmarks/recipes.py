@@ -17,5 +17,15 @@ def mnist_recipe(overrides: str = "") -> tuple[ModelConfig, TrainConfig]:
     for item in filter(None, (part.strip() for part in overrides.split(","))):
         key, value = item.split("=", 1)
         section, name = key.split(".", 1)
-        settings[section][name] = yaml.safe_load(value)
+        settings[section][name] = _value(value)
     return ModelConfig(**settings["model"]), TrainConfig(**{**settings["train"], "verbose": 0})
+
+
+def _value(text: str):
+    """A number as ``kedro run --params`` reads it (YAML alone takes ``2e-4`` for a string)."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return yaml.safe_load(text)
