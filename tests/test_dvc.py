@@ -157,7 +157,7 @@ def test_exp_run_with_a_training_parameter_reruns_training_only(reproduced):
         "-n",
         "fast-g",
         "-S",
-        f"{TRAINING_PARAMS}:mnist.train.lr_g=0.001",
+        f"{TRAINING_PARAMS}:mnist.train.lr_g=0.0005",
     )
     assert stages_run(output) == ["training@mnist", "evaluation@mnist"]
     for unchanged in ("data_processing@mnist", "features@mnist"):
@@ -170,15 +170,15 @@ def test_exp_run_with_a_training_parameter_reruns_training_only(reproduced):
         for run in exp["revs"]
         if run["name"] == "fast-g"
     ]
-    assert experiment["params"][TRAINING_PARAMS]["data"]["mnist"]["train"]["lr_g"] == 0.001
+    assert experiment["params"][TRAINING_PARAMS]["data"]["mnist"]["train"]["lr_g"] == 0.0005
     assert isinstance(experiment["metrics"][METRICS]["data"]["fd"], float)
     diff = dvc(repo, "params", "diff", "HEAD", "fast-g")
-    assert re.search(r"mnist\.train\.lr_g\s+0\.0002\s+0\.001", diff), diff
+    assert re.search(r"mnist\.train\.lr_g\s+0\.001\s+0\.0005", diff), diff
     # The temp copy is gone; its MLflow run is in this checkout's store, artifacts beside it.
     client = mlflow.MlflowClient(f"sqlite:///{repo / 'mlflow.db'}")
     name = yaml.safe_load((repo / "conf/base/mlflow.yml").read_text())["experiment_name"]
     experiment_id = client.get_experiment_by_name(name).experiment_id
-    (run,) = client.search_runs([experiment_id], "params.`train.lr_g` = '0.001'")
+    (run,) = client.search_runs([experiment_id], "params.`train.lr_g` = '0.0005'")
     assert run.info.artifact_uri.startswith((repo / "mlruns").as_uri())
 
 
