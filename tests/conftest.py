@@ -24,6 +24,16 @@ os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DVC_NO_ANALYTICS", "1")
 
 
+@pytest.fixture(autouse=True)
+def no_exported_tracking_uri():
+    """`mlflow.set_tracking_uri` (the tracking hook, some tests) exports MLFLOW_TRACKING_URI,
+    which would send a later test's subprocesses to that test's store: every test starts and
+    ends without it, so a run tracks where its own project says (or where the test names)."""
+    os.environ.pop("MLFLOW_TRACKING_URI", None)
+    yield
+    os.environ.pop("MLFLOW_TRACKING_URI", None)
+
+
 @pytest.fixture(scope="session")
 def mnist_dir() -> Path:
     """The official MNIST t10k IDX files (read-only)."""

@@ -175,7 +175,7 @@ def test_queued_sweep_grid_runs_training_only_and_lands_in_mlflow(reproduced):
     show`, each experiment its own MLflow run in this checkout's store."""
     repo = reproduced.repo
     key = "mnist.train.lr_g"
-    dvc(repo, "exp", "run", "--queue", "-S", f"{TRAINING_PARAMS}:{key}=0.001,0.0005")
+    dvc(repo, "exp", "run", "--queue", "-S", f"{TRAINING_PARAMS}:{key}=0.002,0.0005")
     dvc(repo, "queue", "start", "--jobs", "1")
     table = wait_for_queue(repo)
     assert table.count("Success") == 2, table
@@ -186,12 +186,12 @@ def test_queued_sweep_grid_runs_training_only_and_lands_in_mlflow(reproduced):
         for exp in baseline["experiments"] or []
         for run in exp["revs"]
     }
-    assert set(experiments) == {0.001, 0.0005}
+    assert set(experiments) == {0.002, 0.0005}
     for run in experiments.values():
         assert isinstance(run["data"]["metrics"][METRICS]["data"]["fd"], float)
-    name = experiments[0.001]["name"]
+    name = experiments[0.002]["name"]
     diff = dvc(repo, "params", "diff", "HEAD", name)
-    assert re.search(r"mnist\.train\.lr_g\s+0\.0002\s+0\.001", diff), diff
+    assert re.search(r"mnist\.train\.lr_g\s+0\.001\s+0\.002", diff), diff
     # Only training and evaluation ran: data and classifier came from the baseline.
     logs = dvc(repo, "queue", "logs", name)
     assert stages_run(logs) == ["training@mnist", "evaluation@mnist"], logs[-3000:]
@@ -199,7 +199,7 @@ def test_queued_sweep_grid_runs_training_only_and_lands_in_mlflow(reproduced):
     client = mlflow.MlflowClient(f"sqlite:///{repo / 'mlflow.db'}")
     experiment_name = yaml.safe_load((repo / "conf/base/mlflow.yml").read_text())["experiment_name"]
     experiment_id = client.get_experiment_by_name(experiment_name).experiment_id
-    for value in ("0.001", "0.0005"):
+    for value in ("0.002", "0.0005"):
         (run,) = client.search_runs([experiment_id], f"params.`train.lr_g` = '{value}'")
         assert run.info.artifact_uri.startswith((repo / "mlruns").as_uri())
 

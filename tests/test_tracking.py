@@ -61,7 +61,7 @@ def test_two_kedro_runs_are_logged_with_params_history_images_and_a_loadable_mod
         # Training only, as a DVC stage runs it: the data tags come from data_info.json on disk.
         kedro_run(
             project_copy,
-            {"mnist": {"train": {"lr_g": 1e-3}}},
+            {"mnist": {"train": {"lr_g": 5e-4}}},
             pipeline_names=["training"],
             namespaces=["mnist"],
         ),
@@ -83,8 +83,8 @@ def test_two_kedro_runs_are_logged_with_params_history_images_and_a_loadable_mod
     assert first.data.tags["data_hash.raw"].endswith(".dir")  # DVC's hash of the raw folder
     assert first.data.params["model.latent_dim"] == "8"
     assert (first.data.params["train.lr_g"], second.data.params["train.lr_g"]) == (
-        "0.0002",
         "0.001",
+        "0.0005",
     )
 
     for key in ("d_loss", "g_loss", "d_real", "d_fake", "img_per_s"):
@@ -316,7 +316,7 @@ def test_a_run_logged_through_a_real_mlflow_server_is_visible_over_rest(project_
         assert run["info"]["run_name"] == f"mnist-{run_id}"
         assert run["info"]["status"] == "FINISHED"
         params = {p["key"]: p["value"] for p in run["data"]["params"]}
-        assert params["train.lr_g"] == "0.0002"
+        assert params["train.lr_g"] == "0.001"
         versions = api("model-versions/search", filter="name='mnist-generator'")
         assert [v["run_id"] for v in versions["model_versions"]] == [run["info"]["run_id"]]
     finally:

@@ -29,3 +29,11 @@ def test_generator_and_discriminator_shapes(shape):
     assert images.shape == (2, *shape)
     assert images.min() >= -1 and images.max() <= 1  # tanh
     assert discriminator(images).shape == (2, 1)
+
+
+def test_extra_discriminator_levels_go_below_the_base_size():
+    plain = build_discriminator((28, 28, 1), width=8, kernel_size=3)
+    deeper = build_discriminator((28, 28, 1), width=8, kernel_size=3, extra_levels=1)
+    maps = [layer.output.shape[1:] for layer in deeper.layers if hasattr(layer, "filters")]
+    assert maps == [(14, 14, 8), (7, 7, 16), (4, 4, 32)]
+    assert deeper.output_shape == plain.output_shape == (None, 1)

@@ -7,7 +7,13 @@ import pytest
 import tensorflow as tf
 
 from gan_pipeline.gan.callbacks import NonFiniteLossError
-from gan_pipeline.gan.training import ModelConfig, TrainConfig, run_directory, train
+from gan_pipeline.gan.training import (
+    ModelConfig,
+    TrainConfig,
+    build_gan,
+    run_directory,
+    train,
+)
 
 TINY_MODEL = ModelConfig(latent_dim=8, width=4)
 
@@ -134,6 +140,8 @@ def test_anything_that_changes_the_result_gets_a_fresh_run(mnist_sample, tiny):
     assert folder == run_directory(TINY_MODEL, replace(tiny, verbose=1), mnist_sample)
     assert folder != run_directory(TINY_MODEL, replace(tiny, lr_g=1e-3), mnist_sample)
     assert folder != run_directory(TINY_MODEL, replace(tiny, steps=100), mnist_sample)
+    assert folder != run_directory(replace(TINY_MODEL, width_d=8), tiny, mnist_sample)
+    assert folder != run_directory(TINY_MODEL, replace(tiny, lr_decay_steps=2), mnist_sample)
     assert folder != run_directory(TINY_MODEL, tiny, mnist_sample[::-1])
 
 
@@ -165,3 +173,25 @@ def test_steps_must_fill_whole_checkpoint_rounds(tmp_path):
         TrainConfig(steps=10, checkpoint_every=4)
     with pytest.raises(ValueError, match="precision"):
         TrainConfig(precision="float8")
+    with pytest.raises(ValueError, match="lr_decay_steps"):
+        TrainConfig(steps=10, checkpoint_every=5, lr_decay_steps=20)
+
+
+def test_width_d_widens_only_the_discriminator(tiny):
+    plain = build_gan((28, 28, 1), TINY_MODEL, tiny)
+    wide = build_gan((28, 28, 1), replace(TINY_MODEL, width_d=16), tiny)
+    assert wide.generator.count_params() == plain.generator.count_params()
+    first_conv = [layer.filters for layer in wide.discriminator.layers if hasattr(layer, "filters")]
+    assert first_conv == [16, 32]
+
+
+def test_learning_rates_fall_linearly_to_zero_over_the_last_steps(tiny):
+    gan = build_gan((28, 28, 1), TINY_MODEL, replace(tiny, lr_decay_steps=2, lr_d=4e-4))
+    rates = []
+    for step in range(5):
+        gan.g_optimizer.iterations.assign(step)
+        gan.d_optimizer.iterations.assign(step)
+        rates.append((float(gan.g_optimizer.learning_rate), float(gan.d_optimizer.learning_rate)))
+    np.testing.assert_allclose(
+        rates, [(2e-4, 4e-4), (2e-4, 4e-4), (2e-4, 4e-4), (1e-4, 2e-4), (0.0, 0.0)], rtol=1e-6
+    )

@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+from gan_pipeline.gan.precision import auto_precision
+
+PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")  # auto: precision.py
 DISTRIBUTIONS = ("auto", "mirrored", "multi_worker")
 LOSSES = ("bce", "hinge", "wgan-gp")  # gan/losses.LOSSES implements them
 QUALITY_METRICS = ("fd", "kid", "coverage")
@@ -57,10 +59,12 @@ class Checked:
 @dataclass(frozen=True)
 class ModelConfig(Checked):
     latent_dim: int = rule(100, low=1)
-    width: int = rule(32, low=1)
+    width: int = rule(32, low=1)  # G's finest feature map; D's too unless width_d is set
+    width_d: int | None = rule(None, low=1)  # D's own width: D is far cheaper per channel than G
     kernel_size: int = rule(4, low=1)
     dropout: float = rule(0.0, low=0, high=1, open_high=True)
     spectral_norm: bool = False  # on every weight layer of D
+    extra_levels_d: int = rule(0, low=0)  # strided convs in D below G's base size
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class TrainConfig(Checked):
     batch_size: int = rule(64, low=1)
     lr_g: float = rule(2e-4, low=0, open_low=True)
     lr_d: float = rule(2e-4, low=0, open_low=True)
+    # > 0: both learning rates fall linearly to 0 over the last N steps
+    lr_decay_steps: int = rule(0, low=0)
     beta_1: float = rule(0.5, low=0, high=1, open_high=True)
     beta_2: float = rule(0.999, low=0, high=1, open_high=True)
     label_smoothing: float = rule(0.0, low=0, high=1, open_high=True)
@@ -91,12 +97,20 @@ class TrainConfig(Checked):
     ema_decay: float = rule(0.0, low=0, high=1, open_high=True)
     r1_gamma: float = rule(0.0, low=0)  # > 0: R1 gradient penalty on D for real images
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.precision == "auto":  # resolved here so the run's folder key names the choice
+            object.__setattr__(self, "precision", auto_precision())
+
     @staticmethod
     def relations(settings: Mapping[str, Any]) -> list[str]:
         steps, every = settings["steps"], settings["checkpoint_every"]
+        found = []
         if steps % every:
-            return [f"steps={steps} must be a multiple of checkpoint_every={every}"]
-        return []
+            found.append(f"steps={steps} must be a multiple of checkpoint_every={every}")
+        if settings["lr_decay_steps"] > steps:
+            found.append(f"lr_decay_steps={settings['lr_decay_steps']} must be <= steps={steps}")
+        return found
 
 
 @dataclass(frozen=True)

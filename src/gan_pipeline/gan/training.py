@@ -79,6 +79,25 @@ def make_dataset(images: np.ndarray, batch_size: int, seed: int) -> tf.data.Data
     )
 
 
+class LinearTail(keras.optimizers.schedules.LearningRateSchedule):
+    """Constant ``rate``, then a linear fall to 0 over the last ``decay_steps`` of ``steps``.
+
+    Annealing at the end settles G and D where a constant rate keeps them circling. The
+    schedule reads the optimizer's step counter, which checkpoints restore, so a resumed run
+    continues the same curve.
+    """
+
+    def __init__(self, rate: float, steps: int, decay_steps: int):
+        self.rate, self.steps, self.decay_steps = rate, steps, decay_steps
+
+    def __call__(self, step):
+        left = (self.steps - tf.cast(step, tf.float32)) / self.decay_steps
+        return self.rate * tf.clip_by_value(left, 0.0, 1.0)
+
+    def get_config(self) -> dict:
+        return {"rate": self.rate, "steps": self.steps, "decay_steps": self.decay_steps}
+
+
 def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: TrainConfig) -> GAN:
     """Generator, discriminator and their Adam optimizers under the chosen precision."""
     previous = keras.mixed_precision.global_policy()
@@ -86,13 +105,20 @@ def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: Trai
     try:
         generator = build_generator(image_shape, model.latent_dim, model.width, model.kernel_size)
         discriminator = build_discriminator(
-            image_shape, model.width, model.kernel_size, model.dropout, model.spectral_norm
+            image_shape,
+            model.width_d or model.width,
+            model.kernel_size,
+            model.dropout,
+            model.spectral_norm,
+            model.extra_levels_d,
         )
         gan = GAN(generator, discriminator, model.latent_dim, train.ema_decay)
     finally:
         keras.mixed_precision.set_global_policy(previous)
 
     def adam(lr: float) -> keras.optimizers.Optimizer:
+        if train.lr_decay_steps:
+            lr = LinearTail(lr, train.steps, train.lr_decay_steps)
         optimizer = keras.optimizers.Adam(lr, beta_1=train.beta_1, beta_2=train.beta_2)
         if train.precision == "mixed_float16":
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
