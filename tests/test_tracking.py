@@ -332,13 +332,11 @@ def test_the_test_env_leaves_real_results_and_the_best_alias_alone(project_copy,
     client.create_registered_model("mnist-generator")
     real = client.create_model_version("mnist-generator", source=project_copy.as_uri())
     client.set_registered_model_alias("mnist-generator", "best", real.version)
-    results = {
-        project_copy / "data/06_models/mnist/Generator.h5": b"the real generator",
-        project_copy / "data/08_reporting/mnist/metrics.json": b'{"fd": 6.95}',
-    }
-    for path, content in results.items():
-        path.parent.mkdir(parents=True)
-        path.write_bytes(content)
+    generator = project_copy / "data/06_models/mnist/Generator.h5"
+    generator.parent.mkdir(parents=True)
+    generator.write_bytes(b"the real generator")
+    metrics = project_copy / "data/08_reporting/mnist/metrics.json"  # the committed baseline
+    results = {generator: generator.read_bytes(), metrics: metrics.read_bytes()}
 
     kedro_run(project_copy)  # the whole default pipeline, --env test
 
