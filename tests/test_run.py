@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import h5py
 import keras
@@ -63,6 +64,25 @@ def test_selects_one_pipeline_by_module_and_namespace(project_copy, mnist_dir):
     assert not (project_copy / "data/test/06_models/mnist").exists()
 
 
+CHECKPOINTS = "data/test/06_models/mnist/checkpoints"
+
+
+def training_past_its_first_checkpoint(command: list[str], project: Path) -> subprocess.Popen:
+    """Start a `kedro run` and return it once its first checkpoint is on disk, still running."""
+    training = subprocess.Popen(
+        command,
+        cwd=project,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 180
+    while not list((project / CHECKPOINTS).glob("*/checkpoint")) and time.monotonic() < deadline:
+        assert training.poll() is None, "training ended before its first checkpoint"
+        time.sleep(0.05)
+    return training
+
+
 @pytest.mark.slow
 def test_sigkill_mid_training_then_rerun_resumes(project_copy):
     command = kedro_mnist_training(
@@ -70,18 +90,7 @@ def test_sigkill_mid_training_then_rerun_resumes(project_copy):
         "mnist.evaluation.during_training.every=20"
     )
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    victim = subprocess.Popen(
-        command,
-        cwd=project_copy,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    checkpoints = project_copy / "data/test/06_models/mnist/checkpoints"
-    deadline = time.monotonic() + 180
-    while not list(checkpoints.glob("*/checkpoint")) and time.monotonic() < deadline:
-        assert victim.poll() is None, "training ended before it could be killed"
-        time.sleep(0.05)
+    victim = training_past_its_first_checkpoint(command, project_copy)
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
     assert victim.returncode == -signal.SIGKILL
@@ -150,18 +159,8 @@ def test_sigterm_mid_training_marks_the_mlflow_run_killed_and_frees_the_lock(pro
         "mnist.train.steps=400,mnist.train.checkpoint_every=20,"
         "mnist.evaluation.during_training.every=20"
     )
-    victim = subprocess.Popen(
-        command,
-        cwd=project_copy,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    checkpoints = project_copy / "data/test/06_models/mnist/checkpoints"
-    deadline = time.monotonic() + 180
-    while not list(checkpoints.glob("*/checkpoint")) and time.monotonic() < deadline:
-        assert victim.poll() is None, "training ended before it could be stopped"
-        time.sleep(0.05)
+    victim = training_past_its_first_checkpoint(command, project_copy)
+    checkpoints = project_copy / CHECKPOINTS
     victim.send_signal(signal.SIGTERM)
     assert victim.wait(timeout=60) == 128 + signal.SIGTERM
     client = mlflow.MlflowClient(f"sqlite:///{project_copy / 'mlflow.db'}")

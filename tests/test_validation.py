@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from commands import kedro_mnist_training
@@ -10,7 +11,19 @@ from commands import kedro_mnist_training
 from gan_pipeline.validation import check_names, check_parameters
 
 # Kedro's rich console wraps at 80 columns when not on a terminal: one problem per line here.
-WIDE = {**os.environ, "COLUMNS": "250"}
+
+
+def run_wide(command: list[str], project: Path) -> subprocess.CompletedProcess:
+    """Run a command in ``project``, its output as text in 250 columns (messages unwrapped)."""
+    return subprocess.run(
+        command,
+        cwd=project,
+        env={**os.environ, "COLUMNS": "250"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
 
 GOOD = {
     "mnist.model": {"latent_dim": 8, "width": 8},
@@ -71,14 +84,7 @@ def test_bad_parameters_stop_kedro_run_before_anything_is_written(project_copy):
     (models / "Generator.h5").write_bytes(previous)
     params = "mnist.train.steps=0,mnist.train.step=8000,mnist.model.latent_dim=0,"
     params += "mnist.train.batch_size=-1,mnist.train.lr_g=abc"
-    run = subprocess.run(
-        kedro_mnist_training(params),
-        cwd=project_copy,
-        env=WIDE,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_wide(kedro_mnist_training(params), project_copy)
     assert run.returncode != 0
     for problem in (
         "mnist.train.steps=0: must be >= 1",
@@ -95,14 +101,8 @@ def test_bad_parameters_stop_kedro_run_before_anything_is_written(project_copy):
 
 
 def test_unknown_pipeline_and_namespace_list_the_valid_ones(project_copy):
-    run = subprocess.run(
-        [sys.executable, "-m", "kedro", "run", "--pipelines=trainig", "--namespaces=mnst"],
-        cwd=project_copy,
-        env=WIDE,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command = [sys.executable, "-m", "kedro", "run", "--pipelines=trainig", "--namespaces=mnst"]
+    run = run_wide(command, project_copy)
     assert run.returncode != 0
     output = run.stdout + run.stderr
     assert "unknown pipeline 'trainig'; the pipelines are: __default__, data_processing," in output
