@@ -37,3 +37,28 @@ def test_extra_discriminator_levels_go_below_the_base_size():
     maps = [layer.output.shape[1:] for layer in deeper.layers if hasattr(layer, "filters")]
     assert maps == [(14, 14, 8), (7, 7, 16), (4, 4, 32)]
     assert deeper.output_shape == plain.output_shape == (None, 1)
+
+
+@pytest.mark.parametrize(("upsample", "skip_excitation"), [("resize", False), ("resize", True)])
+def test_generator_options_keep_the_interface(upsample, skip_excitation):
+    generator = build_generator(
+        (64, 64, 3), 8, 4, upsample=upsample, skip_excitation=skip_excitation
+    )
+    assert generator.input_shape == (None, 8)
+    assert generator.output_shape == (None, 64, 64, 3)
+    kinds = {type(layer).__name__ for layer in generator.layers}
+    assert "Conv2DTranspose" not in kinds
+    assert ("Multiply" in kinds) == skip_excitation
+
+
+def test_skip_excitation_gates_the_finest_hidden_map():
+    generator = build_generator((64, 64, 3), 8, 4, skip_excitation=True)
+    (gate,) = [layer for layer in generator.layers if type(layer).__name__ == "Multiply"]
+    assert [tuple(t.shape[1:]) for t in gate.input] == [(32, 32, 8), (1, 1, 8)]
+
+
+def test_generator_options_are_checked():
+    with pytest.raises(ValueError, match="upsample='bilinear'"):
+        build_generator((64, 64, 3), 8, 4, upsample="bilinear")
+    with pytest.raises(ValueError, match="skip_excitation needs"):
+        build_generator((28, 28, 1), 8, 4, skip_excitation=True)

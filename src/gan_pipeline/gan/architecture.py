@@ -10,6 +10,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from gan_pipeline.gan.config import UPSAMPLINGS
+
 MIN_BASE = 4
 MAX_BASE = 80
 MAX_BLOCKS = 5
@@ -62,25 +64,60 @@ def _base_filters(width: int, blocks: int, base: int) -> int:
     return min(_filters(width, blocks, -1), capped)
 
 
+def _upsample(x, filters: int, kernel_size: int, how: str, **conv):
+    """Double the map's size: a strided transposed convolution (DCGAN), or nearest-neighbour
+    resizing then a 3x3 convolution, which cannot leave the checkerboard pattern uneven
+    overlaps of a transposed kernel paint (Odena et al. 2016, "Deconvolution and
+    checkerboard artifacts"); FastGAN's generator upsamples this way."""
+    if how == "transpose":
+        return layers.Conv2DTranspose(filters, kernel_size, strides=2, padding="same", **conv)(x)
+    x = layers.UpSampling2D(2, interpolation="nearest")(x)
+    return layers.Conv2D(filters, 3, padding="same", **conv)(x)
+
+
+def _skip_excitation(coarse, fine):
+    """Skip-layer excitation (FastGAN, Liu et al. 2021): the coarsest map, pooled to 4x4,
+    gates every channel of a fine map. Layout decided at low resolution reaches the fine
+    layers directly, so detail is drawn where the face is, with few extra weights."""
+    gate = layers.Resizing(4, 4, interpolation="area")(coarse)
+    gate = layers.Conv2D(fine.shape[-1], 4, padding="valid")(gate)  # -> 1 x 1
+    gate = layers.LeakyReLU(0.1)(gate)
+    gate = layers.Conv2D(fine.shape[-1], 1, activation="sigmoid")(gate)
+    return layers.Multiply()([fine, gate])
+
+
 def build_generator(
-    image_shape: tuple[int, int, int], latent_dim: int, width: int = 64, kernel_size: int = 4
+    image_shape: tuple[int, int, int],
+    latent_dim: int,
+    width: int = 64,
+    kernel_size: int = 4,
+    upsample: str = "transpose",
+    skip_excitation: bool = False,
 ) -> keras.Model:
-    """z ~ N(0, 1) of ``latent_dim`` -> image of ``image_shape`` in [-1, 1] (tanh)."""
+    """z ~ N(0, 1) of ``latent_dim`` -> image of ``image_shape`` in [-1, 1] (tanh).
+
+    ``upsample``: one of ``UPSAMPLINGS``; ``skip_excitation``: the base map gates the last
+    hidden map (needs at least two doublings).
+    """
+    if upsample not in UPSAMPLINGS:
+        raise ValueError(f"upsample={upsample!r}; choose one of {list(UPSAMPLINGS)}")
     size, _, channels = image_shape
     base, blocks = upsampling_plan(size)
+    if skip_excitation and blocks < 3:
+        raise ValueError(f"skip_excitation needs an image of >= 3 doublings; {size} has {blocks}")
     z = keras.Input((latent_dim,), name="z")
     base_filters = _base_filters(width, blocks, base)
     x = layers.Dense(base * base * base_filters, use_bias=False)(z)
     x = layers.BatchNormalization()(x)
     x = layers.ReLU()(x)
-    x = layers.Reshape((base, base, base_filters))(x)
+    coarse = x = layers.Reshape((base, base, base_filters))(x)
     for level in range(blocks - 1):
-        x = layers.Conv2DTranspose(
-            _filters(width, blocks, level), kernel_size, strides=2, padding="same", use_bias=False
-        )(x)
+        x = _upsample(x, _filters(width, blocks, level), kernel_size, upsample, use_bias=False)
         x = layers.BatchNormalization()(x)
         x = layers.ReLU()(x)
-    x = layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same")(x)
+    if skip_excitation:
+        x = _skip_excitation(coarse, x)
+    x = _upsample(x, channels, kernel_size, upsample)
     # Outputs stay float32 under mixed precision so samples and losses are exact.
     image = layers.Activation("tanh", dtype="float32", name="image")(x)
     return keras.Model(z, image, name="generator")

@@ -20,7 +20,8 @@ from gan_pipeline.gan.precision import auto_precision
 PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")  # auto: precision.py
 DISTRIBUTIONS = ("auto", "mirrored", "multi_worker")
 LOSSES = ("bce", "hinge", "wgan-gp")  # gan/losses.LOSSES implements them
-QUALITY_METRICS = ("fd", "kid", "coverage")
+UPSAMPLINGS = ("transpose", "resize")  # how G doubles its maps: gan/architecture.py
+QUALITY_METRICS = ("fd", "kid", "coverage", "sharpness")
 LOWER_IS_BETTER = ("fd", "kid")
 
 
@@ -62,6 +63,9 @@ class ModelConfig(Checked):
     width: int = rule(32, low=1)  # G's finest feature map; D's too unless width_d is set
     width_d: int | None = rule(None, low=1)  # D's own width: D is far cheaper per channel than G
     kernel_size: int = rule(4, low=1)
+    # G doubles its maps by transposed convolutions or by resizing + 3x3 convolution
+    upsample: str = rule("transpose", choices=UPSAMPLINGS)
+    skip_excitation: bool = False  # FastGAN's skip-layer excitation in G (gan/architecture.py)
     dropout: float = rule(0.0, low=0, high=1, open_high=True)
     spectral_norm: bool = False  # on every weight layer of D
     extra_levels_d: int = rule(0, low=0)  # strided convs in D below G's base size

@@ -1,4 +1,5 @@
-"""In-training sample quality: FD, KID and mode coverage every N steps, and the best generator.
+"""In-training sample quality: FD, KID, mode coverage and sharpness every N steps, and the best
+generator.
 
 The values go into the step's ``logs``, so the training record puts them in the per-step history
 (NaN between evaluations) and they survive a resume with it. The best generator by FD (or KID)
@@ -23,6 +24,7 @@ from gan_pipeline.metrics.coverage import mode_coverage
 from gan_pipeline.metrics.features import PROBABILITIES, extract
 from gan_pipeline.metrics.frechet import frechet_distance
 from gan_pipeline.metrics.kid import kernel_distance
+from gan_pipeline.metrics.sharpness import laplacian_variance
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +38,10 @@ class QualityMonitor(keras.callbacks.Callback):
 
     Real features are computed once; each evaluation generates ``config.samples`` images with
     the GAN's ``sampler`` (the exported generator: the EMA copy when EMA is on), runs the
-    feature extractor on them and adds ``fd``, ``kid`` (mean) and ``coverage`` (classes
-    covered) to the logs. Generation runs in inference mode and draws no random numbers from
-    the training's generators, so training itself is unchanged by the monitor.
+    feature extractor on them and adds ``fd``, ``kid`` (mean), ``coverage`` (classes
+    covered) and ``sharpness`` (Laplacian variance over the real images') to the logs.
+    Generation runs in inference mode and draws no random numbers from the training's
+    generators, so training itself is unchanged by the monitor.
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class QualityMonitor(keras.callbacks.Callback):
         self.config = config
         self.best: dict | None = None
         self._real_features: np.ndarray | None = None
+        self._real_sharpness = math.nan
         self._latents: np.ndarray | None = None
         self._epoch = 0
         self._last_step: int | None = None
@@ -73,6 +77,8 @@ class QualityMonitor(keras.callbacks.Callback):
         self._real_features, _ = extract(
             self.extractor, self.real_images[chosen], self.config.batch_size
         )
+        if "sharpness" in self.config.metrics:
+            self._real_sharpness = laplacian_variance(self.real_images[chosen]).mean()
         latent_dim = self.model.sampler.input_shape[-1]
         self._latents = rng.standard_normal((self.config.samples, latent_dim), dtype=np.float32)
 
@@ -117,6 +123,8 @@ class QualityMonitor(keras.callbacks.Callback):
         if "coverage" in self.config.metrics:
             coverage = mode_coverage(probabilities, self.config.min_share)
             values["coverage"] = float(coverage["classes_covered"])
+        if "sharpness" in self.config.metrics:
+            values["sharpness"] = float(laplacian_variance(generated).mean() / self._real_sharpness)
         return values
 
     def _write_best(self, step: int, value: float) -> None:

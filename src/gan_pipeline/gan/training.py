@@ -103,7 +103,14 @@ def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: Trai
     previous = keras.mixed_precision.global_policy()
     keras.mixed_precision.set_global_policy(train.precision)
     try:
-        generator = build_generator(image_shape, model.latent_dim, model.width, model.kernel_size)
+        generator = build_generator(
+            image_shape,
+            model.latent_dim,
+            model.width,
+            model.kernel_size,
+            model.upsample,
+            model.skip_excitation,
+        )
         discriminator = build_discriminator(
             image_shape,
             model.width_d or model.width,

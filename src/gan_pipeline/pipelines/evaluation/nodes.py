@@ -21,14 +21,18 @@ from gan_pipeline.metrics.features import extract, pixel_extractor
 from gan_pipeline.metrics.frechet import frechet_distance
 from gan_pipeline.metrics.kid import kernel_distance
 from gan_pipeline.metrics.memorisation import memorisation
+from gan_pipeline.metrics.sharpness import sharpness
 
 FEATURE_METRICS = ("fd", "kid", "classifier_score", "coverage")
-IMAGE_METRICS = ("memorisation", "diversity")
+IMAGE_METRICS = ("memorisation", "diversity", "sharpness")
 QUALITY_CURVES = {
     "fd": "Frechet distance (lower is better)",
     "kid": "KID (lower is better)",
     "coverage": "classes covered (higher is better)",
+    "sharpness": "sharpness ratio (1 = as sharp as the real images)",
 }
+# Curves with a best value to mark: the ones where lower is better.
+MARKED_CURVES = ("fd", "kid")
 
 
 def train_classifier(
@@ -143,6 +147,8 @@ def score_samples(
     if "diversity" in wanted:
         scores["diversity_ssim"] = mean_pairwise_ssim(generated[: config.diversity_samples])
         scores["diversity_ssim_real"] = mean_pairwise_ssim(real[: config.diversity_samples])
+    if "sharpness" in wanted:
+        scores |= sharpness(generated, real)
     return scores
 
 
@@ -216,7 +222,7 @@ def render_samples(
 
 
 def plot_quality(history: pd.DataFrame) -> Figure:
-    """In-training FD, KID and coverage against step, the best step marked."""
+    """In-training quality curves against step, the best step marked where lower is better."""
     columns = [column for column in QUALITY_CURVES if column in history]
     if not columns:
         raise ValueError(
@@ -230,7 +236,7 @@ def plot_quality(history: pd.DataFrame) -> Figure:
     ):
         points = history[["step", column]].dropna()
         axes.plot(points["step"], points[column], marker="o", markersize=3)
-        if column != "coverage" and len(points):
+        if column in MARKED_CURVES and len(points):
             best = points.loc[points[column].idxmin()]
             axes.plot(
                 best["step"],
