@@ -76,11 +76,14 @@ def _upsample(x, filters: int, kernel_size: int, how: str, **conv):
 
 
 def _skip_excitation(coarse, fine):
-    """Skip-layer excitation (FastGAN, Liu et al. 2021): the coarsest map, pooled to 4x4,
-    gates every channel of a fine map. Layout decided at low resolution reaches the fine
+    """Skip-layer excitation (FastGAN, Liu et al. 2021): the coarsest map gates every
+    channel of a fine map. Layout decided at low resolution reaches the fine
     layers directly, so detail is drawn where the face is, with few extra weights."""
-    gate = layers.Resizing(4, 4, interpolation="area")(coarse)
-    gate = layers.Conv2D(fine.shape[-1], 4, padding="valid")(gate)  # -> 1 x 1
+    # Average-pooled to about 4x4 (TF has no gradient for area resizing), then one valid
+    # convolution over the whole map.
+    shrink = max(coarse.shape[1] // 4, 1)
+    gate = layers.AveragePooling2D(shrink)(coarse) if shrink > 1 else coarse
+    gate = layers.Conv2D(fine.shape[-1], gate.shape[1], padding="valid")(gate)  # -> 1 x 1
     gate = layers.LeakyReLU(0.1)(gate)
     gate = layers.Conv2D(fine.shape[-1], 1, activation="sigmoid")(gate)
     return layers.Multiply()([fine, gate])
@@ -158,3 +161,34 @@ def build_discriminator(
     x = layers.Flatten()(x)
     logit = weighted(layers.Dense(1, dtype="float32", name="logit"))(x)
     return keras.Model(image, logit, name="discriminator")
+
+
+def reconstruction_head(
+    discriminator: keras.Model, image_channels: int
+) -> tuple[keras.Model, keras.Model]:
+    """FastGAN's self-supervised regulariser for D (Liu et al. 2021): ``(D returning
+    [logit, coarse features], a decoder that redraws the image from those features)``.
+
+    Trained to reconstruct real images, D has to keep what a face looks like in its features,
+    not only what tells two dozen photos from fakes, which is what lets it overfit them. The
+    features are D's map nearest to 1/8 of the image side (8x8 for 64x64, or its coarsest);
+    the decoder doubles them twice (32x32 for 64x64). The caller compares its output with the
+    real image resized to that size by L1: FastGAN's perceptual loss needs downloaded weights.
+    """
+    size = discriminator.input_shape[1]
+    maps = [layer for layer in discriminator.layers if isinstance(layer, layers.LeakyReLU)]
+    fine_enough = [layer for layer in maps if layer.output.shape[1] >= size // 8]
+    chosen = (fine_enough or maps)[-1]
+    with_features = keras.Model(
+        discriminator.input, [discriminator.output, chosen.output], name="discriminator_features"
+    )
+    features = keras.Input(chosen.output.shape[1:], name="features")
+    x, channels = features, chosen.output.shape[-1]
+    for _ in range(2):
+        channels = max(channels // 2, 8)
+        x = layers.UpSampling2D(2, interpolation="nearest")(x)
+        x = layers.Conv2D(channels, 3, padding="same")(x)
+        x = layers.LeakyReLU(0.2)(x)
+    x = layers.Conv2D(image_channels, 3, padding="same")(x)
+    image = layers.Activation("tanh", dtype="float32", name="reconstruction")(x)
+    return with_features, keras.Model(features, image, name="decoder")

@@ -100,6 +100,8 @@ class TrainConfig(Checked):
     # > 0: export and sample an EMA copy of the generator
     ema_decay: float = rule(0.0, low=0, high=1, open_high=True)
     r1_gamma: float = rule(0.0, low=0)  # > 0: R1 gradient penalty on D for real images
+    # > 0: D also redraws real images from its features (FastGAN); weight of that L1 error
+    reconstruction: float = rule(0.0, low=0)
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -27,10 +27,14 @@ class GAN(keras.Model):
         discriminator: keras.Model,
         latent_dim: int,
         ema_decay: float = 0.0,
+        reconstruction: tuple[keras.Model, keras.Model] | None = None,
     ):
+        """``reconstruction``: D with its features as a second output and a decoder of those
+        features (``architecture.reconstruction_head``); the decoder trains with D."""
         super().__init__()
         self.generator = generator
         self.discriminator = discriminator
+        self.discriminator_features, self.decoder = reconstruction or (None, None)
         self.latent_dim = latent_dim
         self.ema_decay = ema_decay
         self.ema_generator = None
@@ -49,11 +53,13 @@ class GAN(keras.Model):
         adversarial_loss: str = "bce",
         augment_policy: str = "",
         r1_gamma: float = 0.0,
+        reconstruction_weight: float = 0.0,
         **kwargs,
     ) -> None:
         """``adversarial_loss``: a name in ``losses.LOSSES``; ``augment_policy``: DiffAugment
         transforms such as ``"color,translation,cutout"`` (empty: none); ``r1_gamma``: weight
-        of the R1 penalty on real images (0: none)."""
+        of the R1 penalty on real images (0: none); ``reconstruction_weight``: weight of the
+        decoder's L1 error on real images in D's loss (needs ``reconstruction``)."""
         super().compile(**kwargs)
         if adversarial_loss not in losses.LOSSES:
             raise ValueError(f"loss={adversarial_loss!r}; choose one of {list(losses.LOSSES)}")
@@ -70,6 +76,9 @@ class GAN(keras.Model):
         augment.parse_policy(augment_policy)  # fail now, not at the first traced step
         self.augment_policy = augment_policy
         self.r1_gamma = r1_gamma
+        if reconstruction_weight and self.decoder is None:
+            raise ValueError("reconstruction_weight needs a GAN built with a reconstruction head")
+        self.reconstruction_weight = reconstruction_weight
 
     @property
     def sampler(self) -> keras.Model:
@@ -102,6 +111,24 @@ class GAN(keras.Model):
             )
         return penalty
 
+    @property
+    def discriminator_weights(self) -> list:
+        """What D's optimizer trains: D, and the decoder of its reconstruction head."""
+        decoder = [] if self.decoder is None else self.decoder.trainable_weights
+        return self.discriminator.trainable_weights + decoder
+
+    def _real_logits(self, real_images: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor | None]:
+        """D's logits for real images and, with a reconstruction head, the per-example L1
+        error of redrawing them from D's features (``None`` without one)."""
+        if self.decoder is None:
+            return self.discriminator(real_images, training=True), None
+        logits, features = self.discriminator_features(real_images, training=True)
+        redrawn = self.decoder(features, training=True)
+        target = tf.image.resize(
+            tf.cast(real_images, tf.float32), tf.shape(redrawn)[1:3], method="area"
+        )
+        return logits, tf.reduce_mean(tf.abs(redrawn - target), axis=[1, 2, 3])
+
     def _update_ema(self) -> None:
         """ema <- d * ema + (1 - d) * weights, BatchNorm statistics included.
 
@@ -131,13 +158,15 @@ class GAN(keras.Model):
         with tf.GradientTape() as tape:
             fake_images = self.generator(z, training=True)
             real_seen, fake_seen = self._augment(real_images), self._augment(fake_images)
-            real_logits = self.discriminator(real_seen, training=True)
+            real_logits, redraw_error = self._real_logits(real_seen)
             fake_logits = self.discriminator(fake_seen, training=True)
             d_losses = self.d_loss_fn(real_logits, fake_logits)
             d_losses += self._penalties(real_seen, fake_seen)
+            if redraw_error is not None:
+                d_losses += self.reconstruction_weight * redraw_error
             d_scaled = self.d_optimizer.scale_loss(self._average(d_losses))
-        grads = tape.gradient(d_scaled, self.discriminator.trainable_weights)
-        self.d_optimizer.apply(grads, self.discriminator.trainable_weights)
+        grads = tape.gradient(d_scaled, self.discriminator_weights)
+        self.d_optimizer.apply(grads, self.discriminator_weights)
 
         z = tf.random.normal((batch, self.latent_dim))
         with tf.GradientTape() as tape:
@@ -156,6 +185,8 @@ class GAN(keras.Model):
             "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
             "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
         }
+        if redraw_error is not None:
+            logs["reconstruction_l1"] = tf.reduce_mean(redraw_error)
         if isinstance(self.distribute_strategy, tf.distribute.MultiWorkerMirroredStrategy):
             # Keras 3 reduces multi-worker logs with strategy.reduce(MEAN, axis=0), which rejects
             # scalars (tensorflow/tensorflow#72388); a length-1 axis comes back as a scalar mean.

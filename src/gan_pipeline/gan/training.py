@@ -18,7 +18,11 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from gan_pipeline.gan.architecture import build_discriminator, build_generator
+from gan_pipeline.gan.architecture import (
+    build_discriminator,
+    build_generator,
+    reconstruction_head,
+)
 from gan_pipeline.gan.callbacks import Checkpointing, NonFiniteLossGuard, TrainingRecord
 from gan_pipeline.gan.checkpoints import remove_partial_writes, restore_newest_intact
 from gan_pipeline.gan.config import ModelConfig, TrainConfig
@@ -119,7 +123,10 @@ def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: Trai
             model.spectral_norm,
             model.extra_levels_d,
         )
-        gan = GAN(generator, discriminator, model.latent_dim, train.ema_decay)
+        head = None
+        if train.reconstruction:
+            head = reconstruction_head(discriminator, image_shape[-1])
+        gan = GAN(generator, discriminator, model.latent_dim, train.ema_decay, head)
     finally:
         keras.mixed_precision.set_global_policy(previous)
 
@@ -138,11 +145,12 @@ def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: Trai
         adversarial_loss=train.loss,
         augment_policy=train.augment,
         r1_gamma=train.r1_gamma,
+        reconstruction_weight=train.reconstruction,
         steps_per_execution=train.steps_per_execution,
     )
     # Create optimizer slots now so a checkpoint restores them instead of deferring.
     gan.g_optimizer.build(generator.trainable_variables)
-    gan.d_optimizer.build(discriminator.trainable_variables)
+    gan.d_optimizer.build(gan.discriminator_weights)
     return gan
 
 
@@ -176,6 +184,7 @@ def train(
         g_optimizer=gan.g_optimizer,
         d_optimizer=gan.d_optimizer,
         step=step,
+        **({} if gan.decoder is None else {"decoder": gan.decoder}),
     )
     fixed_noise = np.random.default_rng(train.seed).standard_normal(
         (train.sample_count, model.latent_dim), dtype=np.float32
