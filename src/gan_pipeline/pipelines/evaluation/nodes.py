@@ -221,6 +221,14 @@ def render_samples(
     return _picture(generator, grid_latents), _picture(generator, path, columns=steps)
 
 
+def render_real(images: np.ndarray, params: dict[str, Any]) -> Image.Image:
+    """A grid of real training images, as many as the sample grid and in its layout: what the
+    generator is judged against (faces: after the crop or pad and resize), side by side."""
+    count = min(params["grid_count"], len(images))
+    chosen = np.random.default_rng(params["seed"]).choice(len(images), count, replace=False)
+    return to_pil(make_grid(images[np.sort(chosen)]))
+
+
 def plot_quality(history: pd.DataFrame) -> Figure:
     """In-training quality curves against step, the best step marked where lower is better."""
     columns = [column for column in QUALITY_CURVES if column in history]

@@ -11,6 +11,7 @@ from gan_pipeline.pipelines.evaluation.nodes import (
     evaluate_generator,
     pixel_features,
     plot_quality,
+    render_real,
     render_samples,
     train_classifier,
 )
@@ -56,6 +57,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=["generator", "params:evaluation.figures"],
                 outputs=["evaluation_grid", "interpolation_strip"],
                 name="render_samples",
+            ),
+            Node(
+                render_real,
+                inputs=["images", "params:evaluation.figures"],
+                outputs="real_grid",
+                name="render_real",
             ),
             Node(plot_quality, inputs="history", outputs="quality_plot", name="plot_quality"),
         ]
