@@ -90,6 +90,8 @@ def test_colour_transforms_do_what_they_say(digits):
 def test_policy_names_are_checked():
     assert parse_policy("") == parse_policy(None) == ()  # YAML's `augment:` is None
     assert parse_policy(" color, cutout ") == ("color", "cutout")
+    # `kedro run --params` splits at commas, so a policy given there is written with spaces.
+    assert parse_policy("color translation") == ("color", "translation")
     with pytest.raises(ValueError, match=r"unknown DiffAugment transform\(s\) \['flip'\]"):
         parse_policy("color,flip")
     assert sorted(POLICIES) == ["color", "cutout", "translation"]

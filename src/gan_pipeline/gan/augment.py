@@ -13,6 +13,7 @@ Images are (N, H, W, C) floats in [-1, 1]; every transform draws its parameters 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import tensorflow as tf
@@ -78,8 +79,12 @@ POLICIES: dict[str, tuple[Callable[[tf.Tensor], tf.Tensor], ...]] = {
 
 
 def parse_policy(policy: str | None) -> tuple[str, ...]:
-    """``"color,translation,cutout"`` -> its names; ``""`` or ``None`` means no augmentation."""
-    names = tuple(name.strip() for name in (policy or "").split(",") if name.strip())
+    """``"color,translation,cutout"`` -> its names; ``""`` or ``None`` means no augmentation.
+
+    Spaces separate names too: ``kedro run --params`` splits its argument at every comma, so
+    there the policy is written ``"faces.train.augment=color translation"``.
+    """
+    names = tuple(name for name in re.split(r"[,\s]+", policy or "") if name)
     unknown = [name for name in names if name not in POLICIES]
     if unknown:
         raise ValueError(
