@@ -29,7 +29,7 @@ QUALITY_CURVES = {
     "fd": "Frechet distance (lower is better)",
     "kid": "KID (lower is better)",
     "coverage": "classes covered (higher is better)",
-    "sharpness": "sharpness ratio (1 = as sharp as the real images)",
+    "sharpness": "sharpness ratio (1 = as sharp as real)",
 }
 # Curves with a best value to mark: the ones where lower is better.
 MARKED_CURVES = ("fd", "kid")
