@@ -123,17 +123,9 @@ def test_ema_under_a_mirrored_strategy(mnist_sample, tiny):
     assert np.isfinite(result.history[["d_loss", "g_loss"]].to_numpy()).all()
 
 
-def test_reconstruction_head_trains_with_d_and_is_checkpointed(face_photos, tmp_path):
+def test_reconstruction_head_trains_with_d_and_is_checkpointed(face_photos, tiny, tmp_path):
     model = ModelConfig(latent_dim=8, width=4, upsample="resize", skip_excitation=True)
-    config = TrainConfig(
-        steps=4,
-        batch_size=8,
-        checkpoint_every=2,
-        checkpoint_dir=str(tmp_path),
-        sample_count=4,
-        verbose=0,
-        reconstruction=1.0,
-    )
+    config = replace(tiny, steps=4, batch_size=8, reconstruction=1.0)
     result = train(face_photos, model, config)
     assert np.isfinite(result.history["reconstruction_l1"]).all()
     # The exported D is the plain one; the decoder trained beside it and is in the checkpoint.
