@@ -38,7 +38,7 @@ class TrainingLock:
             raise TrainingRunningError(
                 f"another training is running into {self.path.parent} ({self._holder() or left}, "
                 f"lock file {self.path}). Wait for it to finish, or give this run its own "
-                "train.checkpoint_dir or run it with `dvc exp run --queue` (README, Reliability)."
+                "train.checkpoint_dir or run it with `dvc exp run --queue` (docs/reliability.md)."
             ) from None
         if left:
             log.warning(

@@ -1,7 +1,7 @@
 """``train.precision: auto``: bf16 only where the CPU computes it natively.
 
-Measured (README, "Benchmarks"): mixed_bfloat16 ran 1.19x fp32 on an AMX Xeon and 1.54x on an
-AVX-512 bf16 EPYC, but 0.15x on an AVX2-only CPU, where bf16 is emulated. Imports no TensorFlow.
+Measured (docs/scaling.md): mixed_bfloat16 ran 1.19x fp32 on an AMX Xeon and 1.54x on an AVX-512
+bf16 EPYC, but 0.15x on an AVX2-only CPU, where bf16 is emulated. Imports no TensorFlow.
 """
 
 from __future__ import annotations
