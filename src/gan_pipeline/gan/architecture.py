@@ -8,7 +8,9 @@ transposed convolutions until it reaches the image size (28 = 7 x 2 x 2, 64 = 4 
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import layers
+from scipy.stats import norm
 
 from gan_pipeline.gan.config import UPSAMPLINGS
 
@@ -21,6 +23,7 @@ MAX_BLOCKS = 5
 # instead the base map gets fewer channels (75 x 75 x 8 -> 4.5M weights, the size of the seed's
 # whole 300x300 generator). Small bases (MNIST's 7 x 7 x 128, 64's 4 x 4 x 16w) stay uncapped.
 MAX_BASE_UNITS = 2**16
+LABEL_EMBEDDING = 16  # width of a class label's embedding in a conditional generator
 
 
 def _doublings(image_size: int) -> tuple[int, int]:
@@ -96,11 +99,14 @@ def build_generator(
     kernel_size: int = 4,
     upsample: str = "transpose",
     skip_excitation: bool = False,
+    classes: int = 0,
 ) -> keras.Model:
     """z ~ N(0, 1) of ``latent_dim`` -> image of ``image_shape`` in [-1, 1] (tanh).
 
     ``upsample``: one of ``UPSAMPLINGS``; ``skip_excitation``: the base map gates the last
-    hidden map (needs at least two doublings).
+    hidden map (needs at least two doublings); ``classes`` > 0: a class-conditional
+    generator, ``[z, label (N, 1) int]`` in, the label's embedding beside z (Mirza and
+    Osindero 2014).
     """
     if upsample not in UPSAMPLINGS:
         raise ValueError(f"upsample={upsample!r}; choose one of {list(UPSAMPLINGS)}")
@@ -109,8 +115,13 @@ def build_generator(
     if skip_excitation and blocks < 3:
         raise ValueError(f"skip_excitation needs an image of >= 3 doublings; {size} has {blocks}")
     z = keras.Input((latent_dim,), name="z")
+    inputs, code = z, z
+    if classes:
+        label = keras.Input((1,), dtype="int32", name="label")
+        embedded = layers.Flatten()(layers.Embedding(classes, LABEL_EMBEDDING)(label))
+        inputs, code = [z, label], layers.Concatenate()([z, embedded])
     base_filters = _base_filters(width, blocks, base)
-    x = layers.Dense(base * base * base_filters, use_bias=False)(z)
+    x = layers.Dense(base * base * base_filters, use_bias=False)(code)
     x = layers.BatchNormalization()(x)
     x = layers.ReLU()(x)
     coarse = x = layers.Reshape((base, base, base_filters))(x)
@@ -123,7 +134,31 @@ def build_generator(
     x = _upsample(x, channels, kernel_size, upsample)
     # Outputs stay float32 under mixed precision so samples and losses are exact.
     image = layers.Activation("tanh", dtype="float32", name="image")(x)
-    return keras.Model(z, image, name="generator")
+    return keras.Model(inputs, image, name="generator")
+
+
+def class_boundaries(classes: int) -> list[float]:
+    """Where N(0, 1) splits into ``classes`` equally likely intervals."""
+    return [float(b) for b in norm.ppf(np.arange(1, classes) / classes)]
+
+
+def noise_only(generator: keras.Model, classes: int) -> keras.Model:
+    """A conditional generator as a plain one: z in, the class read off z's first entry.
+
+    That entry falls into one of ``classes`` equally likely intervals of N(0, 1) (a built-in
+    ``Discretization`` layer named ``class_from_z``), so classes come out uniform and the
+    model keeps the unconditional interface, (None, latent_dim) -> image; a caller who wants
+    a given class puts z[0] in its interval (``class_boundaries``). Built-in layers only, so
+    the exported HDF5 file loads anywhere without this package.
+    """
+    latent_dim = generator.input_shape[0][-1]
+    z = keras.Input((latent_dim,), name="z")
+    first = layers.Reshape((latent_dim, 1))(z)
+    first = layers.Flatten()(layers.Cropping1D((0, latent_dim - 1))(first))  # z[:, :1]
+    label = layers.Discretization(
+        bin_boundaries=class_boundaries(classes), dtype="float32", name="class_from_z"
+    )(first)
+    return keras.Model(z, generator([z, label]), name=f"{generator.name}_noise_only")
 
 
 def build_discriminator(
@@ -133,6 +168,7 @@ def build_discriminator(
     dropout: float = 0.0,
     spectral_norm: bool = False,
     extra_levels: int = 0,
+    classes: int = 0,
 ) -> keras.Model:
     """Image -> one real/fake logit (float32).
 
@@ -140,7 +176,9 @@ def build_discriminator(
     (Miyato et al. 2018), bounding D's Lipschitz constant: steadier on tiny datasets.
     ``extra_levels`` adds strided convolutions below the generator's base size (MNIST:
     7 -> 4), each doubling the channels: the logit then reads features that see the whole
-    digit, instead of a linear mix of local ones.
+    digit, instead of a linear mix of local ones. ``classes`` > 0: ``[image, label]`` in,
+    a projection discriminator (Miyato and Koyama 2018): the logit adds the inner product of
+    the label's embedding with D's features.
     """
 
     def weighted(layer: layers.Layer) -> layers.Layer:
@@ -159,8 +197,15 @@ def build_discriminator(
         if dropout:
             x = layers.Dropout(dropout)(x)
     x = layers.Flatten()(x)
-    logit = weighted(layers.Dense(1, dtype="float32", name="logit"))(x)
-    return keras.Model(image, logit, name="discriminator")
+    if not classes:
+        logit = weighted(layers.Dense(1, dtype="float32", name="logit"))(x)
+        return keras.Model(image, logit, name="discriminator")
+    label = keras.Input((1,), dtype="int32", name="label")
+    embedded = layers.Flatten()(layers.Embedding(classes, x.shape[-1])(label))
+    unconditional = weighted(layers.Dense(1, dtype="float32"))(x)
+    projection = layers.Dot(axes=1, dtype="float32")([x, embedded])
+    logit = layers.Add(dtype="float32", name="logit")([unconditional, projection])
+    return keras.Model([image, label], logit, name="discriminator")
 
 
 def reconstruction_head(

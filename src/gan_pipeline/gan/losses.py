@@ -62,13 +62,15 @@ def _input_gradient_norms(discriminator: Callable, images: tf.Tensor) -> tf.Tens
     """Squared L2 norm of dD/dx per example."""
     with tf.GradientTape() as tape:
         tape.watch(images)
-        logits = discriminator(images, training=True)
+        logits = discriminator(images)
     gradients = tape.gradient(logits, images)
     return tf.reduce_sum(tf.square(tf.cast(gradients, tf.float32)), axis=[1, 2, 3])
 
 
 def r1_penalty(discriminator: Callable, real_images: tf.Tensor) -> tf.Tensor:
-    """R1 (Mescheder et al. 2018): ||dD(x)/dx||^2 on real images; weight it with gamma / 2."""
+    """R1 (Mescheder et al. 2018): ||dD(x)/dx||^2 on real images; weight it with gamma / 2.
+
+    ``discriminator``: images -> logits in training mode (the GAN binds labels and mode)."""
     return _input_gradient_norms(discriminator, real_images)
 
 

@@ -8,6 +8,7 @@ import keras
 import tensorflow as tf
 
 from gan_pipeline.gan import augment, losses
+from gan_pipeline.gan.architecture import noise_only
 
 
 class GAN(keras.Model):
@@ -19,6 +20,11 @@ class GAN(keras.Model):
     Few-shot options: DiffAugment on everything D sees, gradient penalties on D, and an
     exponential moving average (EMA) copy of the generator. With EMA on, ``sampler`` (the
     copy) is what makes sample grids and is exported; ``generator`` is the one being trained.
+
+    Class-conditional (``classes`` > 0): the data are ``(images, labels)`` batches, G and D
+    take the labels too, and the fakes of a step are drawn for the real batch's labels; the
+    ``sampler`` then reads the class off z (``architecture.noise_only``), so everything that
+    samples or exports sees a plain z -> image generator.
     """
 
     def __init__(
@@ -28,6 +34,7 @@ class GAN(keras.Model):
         latent_dim: int,
         ema_decay: float = 0.0,
         reconstruction: tuple[keras.Model, keras.Model] | None = None,
+        classes: int = 0,
     ):
         """``reconstruction``: D with its features as a second output and a decoder of those
         features (``architecture.reconstruction_head``); the decoder trains with D."""
@@ -37,10 +44,13 @@ class GAN(keras.Model):
         self.discriminator_features, self.decoder = reconstruction or (None, None)
         self.latent_dim = latent_dim
         self.ema_decay = ema_decay
+        self.classes = classes
         self.ema_generator = None
         if ema_decay:
             self.ema_generator = keras.models.clone_model(generator)
             self.ema_generator.set_weights(generator.get_weights())
+        averaged = self.ema_generator or generator
+        self._sampler = noise_only(averaged, classes) if classes else averaged
         # Both parts are built functional models; without this, ``fit`` under a distribution
         # strategy would try to build the GAN by calling it on a batch of images.
         self.built = True
@@ -82,8 +92,8 @@ class GAN(keras.Model):
 
     @property
     def sampler(self) -> keras.Model:
-        """The generator that samples and is exported: the EMA copy when EMA is on."""
-        return self.generator if self.ema_generator is None else self.ema_generator
+        """The generator that samples and is exported: the EMA copy when EMA is on, z only."""
+        return self._sampler
 
     def call(self, z: tf.Tensor, training: bool = False) -> tf.Tensor:
         return self.sampler(z, training=training)
@@ -100,14 +110,24 @@ class GAN(keras.Model):
     def _augment(self, images: tf.Tensor) -> tf.Tensor:
         return augment.diff_augment(images, self.augment_policy)
 
-    def _penalties(self, real_images: tf.Tensor, fake_images: tf.Tensor) -> tf.Tensor:
+    def _conditioned(self, inputs: tf.Tensor, labels: tf.Tensor | None):
+        """A model's inputs: the tensor alone, or with the labels when conditional."""
+        return inputs if labels is None else [inputs, labels]
+
+    def _discriminate(self, images: tf.Tensor, labels: tf.Tensor | None) -> tf.Tensor:
+        return self.discriminator(self._conditioned(images, labels), training=True)
+
+    def _penalties(
+        self, real_images: tf.Tensor, fake_images: tf.Tensor, labels: tf.Tensor | None
+    ) -> tf.Tensor:
         """Per-example gradient penalties on D (zeros when none is configured)."""
         penalty = tf.zeros([tf.shape(real_images)[0]])
+        critic = functools.partial(self._discriminate, labels=labels)
         if self.r1_gamma:
-            penalty += 0.5 * self.r1_gamma * losses.r1_penalty(self.discriminator, real_images)
+            penalty += 0.5 * self.r1_gamma * losses.r1_penalty(critic, real_images)
         if self.gp_weight:
             penalty += self.gp_weight * losses.wgan_gradient_penalty(
-                self.discriminator, real_images, fake_images
+                critic, real_images, fake_images
             )
         return penalty
 
@@ -117,12 +137,16 @@ class GAN(keras.Model):
         decoder = [] if self.decoder is None else self.decoder.trainable_weights
         return self.discriminator.trainable_weights + decoder
 
-    def _real_logits(self, real_images: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor | None]:
+    def _real_logits(
+        self, real_images: tf.Tensor, labels: tf.Tensor | None
+    ) -> tuple[tf.Tensor, tf.Tensor | None]:
         """D's logits for real images and, with a reconstruction head, the per-example L1
         error of redrawing them from D's features (``None`` without one)."""
         if self.decoder is None:
-            return self.discriminator(real_images, training=True), None
-        logits, features = self.discriminator_features(real_images, training=True)
+            return self._discriminate(real_images, labels), None
+        logits, features = self.discriminator_features(
+            self._conditioned(real_images, labels), training=True
+        )
         redrawn = self.decoder(features, training=True)
         target = tf.image.resize(
             tf.cast(real_images, tf.float32), tf.shape(redrawn)[1:3], method="area"
@@ -152,16 +176,17 @@ class GAN(keras.Model):
 
         tf.distribute.get_replica_context().merge_call(update, args=(decay,))
 
-    def train_step(self, real_images: tf.Tensor) -> dict[str, tf.Tensor]:
+    def train_step(self, data) -> dict[str, tf.Tensor]:
+        real_images, labels = data if self.classes else (data, None)
         batch = tf.shape(real_images)[0]
         z = tf.random.normal((batch, self.latent_dim))
         with tf.GradientTape() as tape:
-            fake_images = self.generator(z, training=True)
+            fake_images = self.generator(self._conditioned(z, labels), training=True)
             real_seen, fake_seen = self._augment(real_images), self._augment(fake_images)
-            real_logits, redraw_error = self._real_logits(real_seen)
-            fake_logits = self.discriminator(fake_seen, training=True)
+            real_logits, redraw_error = self._real_logits(real_seen, labels)
+            fake_logits = self._discriminate(fake_seen, labels)
             d_losses = self.d_loss_fn(real_logits, fake_logits)
-            d_losses += self._penalties(real_seen, fake_seen)
+            d_losses += self._penalties(real_seen, fake_seen, labels)
             if redraw_error is not None:
                 d_losses += self.reconstruction_weight * redraw_error
             d_scaled = self.d_optimizer.scale_loss(self._average(d_losses))
@@ -170,8 +195,8 @@ class GAN(keras.Model):
 
         z = tf.random.normal((batch, self.latent_dim))
         with tf.GradientTape() as tape:
-            fake_seen = self._augment(self.generator(z, training=True))
-            fake_logits_g = self.discriminator(fake_seen, training=True)
+            fake_seen = self._augment(self.generator(self._conditioned(z, labels), training=True))
+            fake_logits_g = self._discriminate(fake_seen, labels)
             g_losses = self.g_loss_fn(fake_logits_g)
             g_scaled = self.g_optimizer.scale_loss(self._average(g_losses))
         grads = tape.gradient(g_scaled, self.generator.trainable_weights)

@@ -41,7 +41,9 @@ class TrainResult:
     resumed_from: int = 0
 
 
-def run_directory(model: ModelConfig, train: TrainConfig, images: np.ndarray) -> Path:
+def run_directory(
+    model: ModelConfig, train: TrainConfig, images: np.ndarray, labels: np.ndarray | None = None
+) -> Path:
     """Checkpoint folder for this exact run: settings, step count, training data and GAN code.
 
     Rerunning the same command resumes from it; anything that would change the result (a
@@ -52,6 +54,8 @@ def run_directory(model: ModelConfig, train: TrainConfig, images: np.ndarray) ->
     for volatile in ("verbose", "checkpoint_dir", "devices", "collective_timeout_s"):
         settings.pop(volatile)
     settings["images_sha1"] = hashlib.sha1(np.ascontiguousarray(images)).hexdigest()
+    if model.conditional:
+        settings["labels_sha1"] = hashlib.sha1(np.ascontiguousarray(labels)).hexdigest()
     settings["code_sha1"] = _code_fingerprint()
     key = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
     return Path(train.checkpoint_dir) / key
@@ -64,16 +68,22 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def make_dataset(images: np.ndarray, batch_size: int, seed: int) -> tf.data.Dataset:
-    """Endless shuffled batches; cached and prefetched so the step never waits on input.
+def make_dataset(
+    images: np.ndarray, batch_size: int, seed: int, labels: np.ndarray | None = None
+) -> tf.data.Dataset:
+    """Endless shuffled batches (of ``(images, labels (N, 1))`` when labels are given);
+    cached and prefetched so the step never waits on input.
 
     Under a multi-worker strategy each worker takes its share of every batch (DATA sharding:
     the array is in memory, there are no files to shard).
     """
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    data = images.astype(np.float32)
+    if labels is not None:
+        data = (data, labels.astype(np.int32).reshape(-1, 1))
     return (
-        tf.data.Dataset.from_tensor_slices(images.astype(np.float32))
+        tf.data.Dataset.from_tensor_slices(data)
         .cache()
         .shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
         .repeat()
@@ -102,8 +112,11 @@ class LinearTail(keras.optimizers.schedules.LearningRateSchedule):
         return {"rate": self.rate, "steps": self.steps, "decay_steps": self.decay_steps}
 
 
-def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: TrainConfig) -> GAN:
-    """Generator, discriminator and their Adam optimizers under the chosen precision."""
+def build_gan(
+    image_shape: tuple[int, int, int], model: ModelConfig, train: TrainConfig, classes: int = 0
+) -> GAN:
+    """Generator, discriminator and their Adam optimizers under the chosen precision;
+    ``classes`` > 0 (with ``model.conditional``) builds both class-conditional."""
     previous = keras.mixed_precision.global_policy()
     keras.mixed_precision.set_global_policy(train.precision)
     try:
@@ -114,6 +127,7 @@ def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: Trai
             model.kernel_size,
             model.upsample,
             model.skip_excitation,
+            classes,
         )
         discriminator = build_discriminator(
             image_shape,
@@ -122,11 +136,12 @@ def build_gan(image_shape: tuple[int, int, int], model: ModelConfig, train: Trai
             model.dropout,
             model.spectral_norm,
             model.extra_levels_d,
+            classes,
         )
         head = None
         if train.reconstruction:
             head = reconstruction_head(discriminator, image_shape[-1])
-        gan = GAN(generator, discriminator, model.latent_dim, train.ema_decay, head)
+        gan = GAN(generator, discriminator, model.latent_dim, train.ema_decay, head, classes)
     finally:
         keras.mixed_precision.set_global_policy(previous)
 
@@ -159,23 +174,26 @@ def train(
     model: ModelConfig,
     train: TrainConfig,
     callbacks: Sequence[keras.callbacks.Callback] = (),
+    labels: np.ndarray | None = None,
 ) -> TrainResult:
     """Train (or resume training) a GAN on ``images`` of shape (N, H, W, C) in [-1, 1].
 
     Extra ``callbacks`` run before the step record, the NaN guard and checkpointing,
-    so values they add to ``logs`` land in the history.
+    so values they add to ``logs`` land in the history. ``labels``: the class of every
+    image, 0..K-1, used when ``model.conditional``.
     """
     if images.ndim != 4 or not np.isfinite(images).all():
         raise ValueError(f"expected finite images of shape (N, H, W, C), got {images.shape}")
+    classes = _classes(model, labels, len(images))
     if len(images) < train.batch_size:
         raise ValueError(f"{len(images)} images is fewer than one batch of {train.batch_size}")
     # Multi-worker collectives must be configured before any other TF work in the process.
     strategy = make_strategy(train.distribution, train.devices, train.collective_timeout_s)
     keras.utils.set_random_seed(train.seed)
     image_shape = tuple(images.shape[1:])
-    state_dir = run_directory(model, train, images)
+    state_dir = run_directory(model, train, images, labels)
     with strategy.scope():
-        gan = build_gan(image_shape, model, train)
+        gan = build_gan(image_shape, model, train, classes)
         step = tf.Variable(0, dtype=tf.int64, name="step")
     checkpoint = tf.train.Checkpoint(
         generator=gan.generator,
@@ -209,7 +227,7 @@ def train(
         if resumed_from < train.steps:
             _fit(
                 gan,
-                images,
+                make_dataset(images, train.batch_size, train.seed, labels if classes else None),
                 train,
                 resumed_from,
                 [
@@ -222,10 +240,24 @@ def train(
     return TrainResult(gan.sampler, gan.discriminator, record.history(), record.grids, resumed_from)
 
 
-def _fit(gan, images, train: TrainConfig, resumed_from: int, callbacks) -> None:
+def _classes(model: ModelConfig, labels: np.ndarray | None, count: int) -> int:
+    """Number of classes a conditional GAN is built for (0: unconditional), from the labels."""
+    if not model.conditional:
+        return 0
+    if labels is None:
+        raise ValueError("model.conditional needs class labels; this dataset has none")
+    if labels.shape != (count,) or not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0:
+        raise ValueError(
+            f"labels must be {count} non-negative integers (one per image), got "
+            f"{labels.dtype} of shape {labels.shape}"
+        )
+    return int(labels.max()) + 1
+
+
+def _fit(gan, data: tf.data.Dataset, train: TrainConfig, resumed_from: int, callbacks) -> None:
     try:
         gan.fit(
-            make_dataset(images, train.batch_size, train.seed),
+            data,
             steps_per_epoch=train.checkpoint_every,
             epochs=train.steps // train.checkpoint_every,
             initial_epoch=resumed_from // train.checkpoint_every,

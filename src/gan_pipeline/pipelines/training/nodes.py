@@ -21,18 +21,20 @@ def train_gan(
     model: dict[str, Any],
     train_params: dict[str, Any],
     quality: dict[str, Any],
+    labels: np.ndarray | None = None,
 ) -> tuple[keras.Model, keras.Model, keras.Model, pd.DataFrame, dict[str, Image.Image]]:
     """Train, or resume from the last checkpoint of the same configuration.
 
     Returns the generator, the best generator by in-training FD or KID (``quality.best_by``,
     measured on ``feature_extractor``'s features), the discriminator, the per-step history
     (quality columns filled every ``quality.every`` steps) and the fixed-noise sample grid of
-    every checkpoint (keyed ``step_000250`` etc.).
+    every checkpoint (keyed ``step_000250`` etc.). ``labels`` (datasets that have them)
+    train a class-conditional GAN when ``model.conditional`` is on.
     """
     model_config, train_config = ModelConfig(**model), TrainConfig(**train_params)
-    state_dir = run_directory(model_config, train_config, images)
+    state_dir = run_directory(model_config, train_config, images, labels)
     monitor = QualityMonitor(feature_extractor, images, state_dir, QualityConfig(**quality))
-    result = train(images, model_config, train_config, callbacks=[monitor])
+    result = train(images, model_config, train_config, callbacks=[monitor], labels=labels)
     grids = {f"step_{step:06d}": to_pil(grid) for step, grid in result.grids.items()}
     best = monitor.best_generator(result.generator)
     return result.generator, best, result.discriminator, result.history, grids
