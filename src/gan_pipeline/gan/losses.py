@@ -85,6 +85,23 @@ def wgan_gradient_penalty(
     return tf.square(norms - 1.0)
 
 
+def mode_seeking(latents: tf.Tensor, images: tf.Tensor) -> tf.Tensor:
+    """MSGAN's term (Mao et al. 2019), per example: 1 / (mean |G(z1) - G(z2)| / mean |z1 - z2|)
+    for the pairs (row i, row i + half) of the batch, each pair's value on both rows.
+
+    Small when two latents far apart give different images: adding it to G's loss counters
+    mode collapse, where many z draw nearly the same face.
+    """
+    half = tf.shape(latents)[0] // 2
+    image_distance = tf.reduce_mean(
+        tf.abs(tf.cast(images[:half] - images[half : 2 * half], tf.float32)), axis=[1, 2, 3]
+    )
+    latent_distance = tf.reduce_mean(tf.abs(latents[:half] - latents[half : 2 * half]), axis=1)
+    inverse = 1.0 / (image_distance / latent_distance + 1e-5)
+    # An odd batch's last row has no partner: it adds nothing.
+    return tf.concat([inverse, inverse, tf.zeros([tf.shape(latents)[0] - 2 * half])], axis=0)
+
+
 # Name -> (D loss, G loss, weight of the WGAN gradient penalty the loss needs; 10 as published).
 LOSSES: dict[str, tuple[DiscriminatorLoss, GeneratorLoss, float]] = {
     "bce": (bce_discriminator_loss, bce_generator_loss, 0.0),

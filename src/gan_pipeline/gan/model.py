@@ -64,12 +64,14 @@ class GAN(keras.Model):
         augment_policy: str = "",
         r1_gamma: float = 0.0,
         reconstruction_weight: float = 0.0,
+        mode_seeking: float = 0.0,
         **kwargs,
     ) -> None:
         """``adversarial_loss``: a name in ``losses.LOSSES``; ``augment_policy``: DiffAugment
         transforms such as ``"color,translation,cutout"`` (empty: none); ``r1_gamma``: weight
         of the R1 penalty on real images (0: none); ``reconstruction_weight``: weight of the
-        decoder's L1 error on real images in D's loss (needs ``reconstruction``)."""
+        decoder's L1 error on real images in D's loss (needs ``reconstruction``);
+        ``mode_seeking``: weight of ``losses.mode_seeking`` in G's loss (0: none)."""
         super().compile(**kwargs)
         if adversarial_loss not in losses.LOSSES:
             raise ValueError(f"loss={adversarial_loss!r}; choose one of {list(losses.LOSSES)}")
@@ -89,6 +91,7 @@ class GAN(keras.Model):
         if reconstruction_weight and self.decoder is None:
             raise ValueError("reconstruction_weight needs a GAN built with a reconstruction head")
         self.reconstruction_weight = reconstruction_weight
+        self.mode_seeking = mode_seeking
 
     @property
     def sampler(self) -> keras.Model:
@@ -118,7 +121,7 @@ class GAN(keras.Model):
         return self.discriminator(self._conditioned(images, labels), training=True)
 
     def _penalties(
-        self, real_images: tf.Tensor, fake_images: tf.Tensor, labels: tf.Tensor | None
+        self, real_images: tf.Tensor, fake_images: tf.Tensor, labels: tf.Tensor | None = None
     ) -> tf.Tensor:
         """Per-example gradient penalties on D (zeros when none is configured)."""
         penalty = tf.zeros([tf.shape(real_images)[0]])
@@ -138,7 +141,7 @@ class GAN(keras.Model):
         return self.discriminator.trainable_weights + decoder
 
     def _real_logits(
-        self, real_images: tf.Tensor, labels: tf.Tensor | None
+        self, real_images: tf.Tensor, labels: tf.Tensor | None = None
     ) -> tuple[tf.Tensor, tf.Tensor | None]:
         """D's logits for real images and, with a reconstruction head, the per-example L1
         error of redrawing them from D's features (``None`` without one)."""
@@ -195,9 +198,11 @@ class GAN(keras.Model):
 
         z = tf.random.normal((batch, self.latent_dim))
         with tf.GradientTape() as tape:
-            fake_seen = self._augment(self.generator(self._conditioned(z, labels), training=True))
-            fake_logits_g = self._discriminate(fake_seen, labels)
+            fake_images = self.generator(self._conditioned(z, labels), training=True)
+            fake_logits_g = self._discriminate(self._augment(fake_images), labels)
             g_losses = self.g_loss_fn(fake_logits_g)
+            if self.mode_seeking:
+                g_losses += self.mode_seeking * losses.mode_seeking(z, fake_images)
             g_scaled = self.g_optimizer.scale_loss(self._average(g_losses))
         grads = tape.gradient(g_scaled, self.generator.trainable_weights)
         self.g_optimizer.apply(grads, self.generator.trainable_weights)

@@ -161,6 +161,7 @@ def build_gan(
         augment_policy=train.augment,
         r1_gamma=train.r1_gamma,
         reconstruction_weight=train.reconstruction,
+        mode_seeking=train.mode_seeking,
         steps_per_execution=train.steps_per_execution,
     )
     # Create optimizer slots now so a checkpoint restores them instead of deferring.
@@ -184,7 +185,7 @@ def train(
     """
     if images.ndim != 4 or not np.isfinite(images).all():
         raise ValueError(f"expected finite images of shape (N, H, W, C), got {images.shape}")
-    classes = _classes(model, labels, len(images))
+    classes = class_count(model, labels, len(images))
     if len(images) < train.batch_size:
         raise ValueError(f"{len(images)} images is fewer than one batch of {train.batch_size}")
     # Multi-worker collectives must be configured before any other TF work in the process.
@@ -240,7 +241,7 @@ def train(
     return TrainResult(gan.sampler, gan.discriminator, record.history(), record.grids, resumed_from)
 
 
-def _classes(model: ModelConfig, labels: np.ndarray | None, count: int) -> int:
+def class_count(model: ModelConfig, labels: np.ndarray | None, count: int) -> int:
     """Number of classes a conditional GAN is built for (0: unconditional), from the labels."""
     if not model.conditional:
         return 0

@@ -14,7 +14,7 @@ from scipy.stats import truncnorm
 
 from gan_pipeline.datasets.generator_source import GeneratorSource
 from gan_pipeline.gan.images import make_grid, to_pil, to_uint8
-from gan_pipeline.gan.latents import slerp
+from gan_pipeline.gan.latents import CLASS_LAYER, in_classes, slerp
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class GenerateOptions:
     model_uri: str | None = None  # None: the catalog's file; else an MLflow model URI
     grid: int = 64  # images in grid.png (the first ones)
     interpolation: Interpolation = field(default_factory=Interpolation)
+    classes: tuple[int, ...] | None = None  # conditional generators: the classes, cycled
 
     def __post_init__(self):
         if isinstance(self.interpolation, Mapping):
@@ -48,6 +49,13 @@ class GenerateOptions:
             raise ValueError(
                 f"generate.truncation={self.truncation}; want a positive number or null"
             )
+        if self.classes is not None:  # one class may come as a bare number (--params)
+            wanted = [self.classes] if isinstance(self.classes, int) else self.classes
+            object.__setattr__(self, "classes", tuple(wanted))
+            if not self.classes or any(not isinstance(c, int) or c < 0 for c in self.classes):
+                raise ValueError(
+                    f"generate.classes={list(self.classes)}; want class numbers >= 0, or null"
+                )
 
 
 def sample_latents(
@@ -94,12 +102,33 @@ def load_generator(
 
 def generate_samples(generator: keras.Model, options: dict[str, Any]) -> dict[str, np.ndarray]:
     """``n`` samples: latents drawn from ``seed`` and images in [-1, 1], the same for the
-    same seed and generator. Returned as named arrays for the ``.npz``."""
+    same seed and generator. Returned as named arrays for the ``.npz``.
+
+    With ``classes`` (a generator trained with ``model.conditional``), sample i is of class
+    ``classes[i % len(classes)]``: its latent's first entry is redrawn inside that class's
+    interval, which is where the generator reads the class from.
+    """
     settings = GenerateOptions(**options)
     rng = np.random.default_rng(settings.seed)
     latents = sample_latents(rng, settings.n, generator.input_shape[-1], settings.truncation)
+    if settings.classes is not None:
+        wanted = np.resize(np.asarray(settings.classes), settings.n)
+        latents = in_classes(latents, wanted, _class_boundaries(generator), rng)
     images = generator.predict(latents, verbose=0)
     return {"latents": latents, "images": np.asarray(images, dtype=np.float32)}
+
+
+def _class_boundaries(generator: keras.Model) -> list[float]:
+    """Where the generator's class-from-z layer splits z[0]; an error for an unconditional
+    generator, which has no classes to choose."""
+    try:
+        layer = generator.get_layer(CLASS_LAYER)
+    except ValueError:
+        raise ValueError(
+            f"generate.classes is set, but generator {generator.name!r} has no "
+            f"{CLASS_LAYER!r} layer: it was not trained with model.conditional: true"
+        ) from None
+    return list(layer.bin_boundaries)
 
 
 def sample_pngs(samples: dict[str, np.ndarray]) -> dict[str, Callable[[], Image.Image]]:
