@@ -14,15 +14,9 @@ TINY_MODEL = ModelConfig(latent_dim=8, width=4)
 
 
 @pytest.fixture
-def tiny(tmp_path) -> TrainConfig:
-    return TrainConfig(
-        steps=2,
-        batch_size=16,
-        checkpoint_every=2,
-        checkpoint_dir=str(tmp_path),
-        sample_count=4,
-        verbose=0,
-    )
+def tiny(tiny) -> TrainConfig:
+    """conftest's settings, one checkpoint round of two steps."""
+    return replace(tiny, steps=2)
 
 
 class WeightLog(keras.callbacks.Callback):

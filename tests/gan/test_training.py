@@ -18,18 +18,6 @@ from gan_pipeline.gan.training import (
 TINY_MODEL = ModelConfig(latent_dim=8, width=4)
 
 
-@pytest.fixture
-def tiny(tmp_path) -> TrainConfig:
-    return TrainConfig(
-        steps=4,
-        batch_size=16,
-        checkpoint_every=2,
-        checkpoint_dir=str(tmp_path),
-        sample_count=4,
-        verbose=0,
-    )
-
-
 def test_trains_and_records_every_step(mnist_sample, tiny):
     result = train(mnist_sample, TINY_MODEL, tiny)
     history = result.history
