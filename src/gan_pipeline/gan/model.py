@@ -11,6 +11,22 @@ from gan_pipeline.gan import augment, losses
 from gan_pipeline.gan.architecture import noise_only
 
 
+def pack_labels(images: tf.Tensor, labels: tf.Tensor) -> tf.Tensor:
+    """A batch of images and their class labels as one tensor: the label as an extra channel.
+
+    Keras 3 builds a model under a distribution strategy by reducing its first batch over
+    the replicas, and under MultiWorkerMirroredStrategy that reduce takes one tensor, not an
+    ``(images, labels)`` tuple; packed per batch after caching, this costs no memory.
+    """
+    plane = tf.ones_like(images[..., :1]) * tf.cast(labels, images.dtype)[:, None, None, None]
+    return tf.concat([images, plane], axis=-1)
+
+
+def unpack_labels(batch: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    """``pack_labels`` undone: the images, and the labels as (N, 1) int32."""
+    return batch[..., :-1], tf.cast(batch[:, 0, 0, -1:], tf.int32)
+
+
 class GAN(keras.Model):
     """Alternating D/G updates in one ``train_step`` (the keras-io DCGAN pattern).
 
@@ -21,7 +37,7 @@ class GAN(keras.Model):
     exponential moving average (EMA) copy of the generator. With EMA on, ``sampler`` (the
     copy) is what makes sample grids and is exported; ``generator`` is the one being trained.
 
-    Class-conditional (``classes`` > 0): the data are ``(images, labels)`` batches, G and D
+    Class-conditional (``classes`` > 0): the batches carry labels (``pack_labels``), G and D
     take the labels too, and the fakes of a step are drawn for the real batch's labels; the
     ``sampler`` then reads the class off z (``architecture.noise_only``), so everything that
     samples or exports sees a plain z -> image generator.
@@ -180,7 +196,7 @@ class GAN(keras.Model):
         tf.distribute.get_replica_context().merge_call(update, args=(decay,))
 
     def train_step(self, data) -> dict[str, tf.Tensor]:
-        real_images, labels = data if self.classes else (data, None)
+        real_images, labels = unpack_labels(data) if self.classes else (data, None)
         batch = tf.shape(real_images)[0]
         z = tf.random.normal((batch, self.latent_dim))
         with tf.GradientTape() as tape:

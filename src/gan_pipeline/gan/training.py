@@ -27,7 +27,7 @@ from gan_pipeline.gan.callbacks import Checkpointing, NonFiniteLossGuard, Traini
 from gan_pipeline.gan.checkpoints import remove_partial_writes, restore_newest_intact
 from gan_pipeline.gan.config import ModelConfig, TrainConfig
 from gan_pipeline.gan.distribution import is_chief, make_strategy, writable_state_dir
-from gan_pipeline.gan.model import GAN
+from gan_pipeline.gan.model import GAN, pack_labels
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +71,8 @@ def _code_fingerprint() -> str:
 def make_dataset(
     images: np.ndarray, batch_size: int, seed: int, labels: np.ndarray | None = None
 ) -> tf.data.Dataset:
-    """Endless shuffled batches (of ``(images, labels (N, 1))`` when labels are given);
-    cached and prefetched so the step never waits on input.
+    """Endless shuffled batches, cached and prefetched so the step never waits on input;
+    with ``labels``, each batch carries them as an extra channel (``model.pack_labels``).
 
     Under a multi-worker strategy each worker takes its share of every batch (DATA sharding:
     the array is in memory, there are no files to shard).
@@ -81,16 +81,17 @@ def make_dataset(
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     data = images.astype(np.float32)
     if labels is not None:
-        data = (data, labels.astype(np.int32).reshape(-1, 1))
-    return (
+        data = (data, labels.astype(np.float32))
+    batches = (
         tf.data.Dataset.from_tensor_slices(data)
         .cache()
         .shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
         .repeat()
         .batch(batch_size, drop_remainder=True)
-        .prefetch(tf.data.AUTOTUNE)
-        .with_options(options)
     )
+    if labels is not None:
+        batches = batches.map(pack_labels)
+    return batches.prefetch(tf.data.AUTOTUNE).with_options(options)
 
 
 class LinearTail(keras.optimizers.schedules.LearningRateSchedule):
