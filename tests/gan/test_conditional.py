@@ -5,6 +5,7 @@ from dataclasses import replace
 import keras
 import numpy as np
 import pytest
+from crashes import CrashAt
 from scipy import stats
 
 from gan_pipeline.gan.architecture import build_discriminator, build_generator, noise_only
@@ -101,18 +102,6 @@ def test_without_labels_it_stops_before_writing_anything(mnist_sample, tiny, tmp
     with pytest.raises(ValueError, match="one per image"):
         train(mnist_sample, CONDITIONAL, tiny, labels=np.zeros(3, int))
     assert not any(tmp_path.iterdir())
-
-
-class CrashAt(keras.callbacks.Callback):
-    def __init__(self, step: int):
-        super().__init__()
-        self.steps = 0
-        self.step = step
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
-        if self.steps == self.step:
-            raise RuntimeError("simulated crash")
 
 
 def test_crash_then_rerun_resumes_the_conditional_run(mnist_sample, mnist_sample_labels, tiny):

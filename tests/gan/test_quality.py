@@ -1,10 +1,10 @@
 import json
 from dataclasses import replace
 
-import keras
 import numpy as np
 import pandas as pd
 import pytest
+from crashes import CrashAt
 
 from gan_pipeline.gan.quality import BEST_RECORD, QualityConfig, QualityMonitor
 from gan_pipeline.gan.training import ModelConfig, TrainConfig, run_directory, train
@@ -30,21 +30,6 @@ def run(images, train_config, *extra):
     monitor = QualityMonitor(EXTRACTOR, images, state_dir, QUALITY)
     result = train(images, TINY_MODEL, train_config, callbacks=[monitor, *extra])
     return result, monitor, state_dir
-
-
-class CrashAt(keras.callbacks.Callback):
-    """Simulates a crash after ``step`` steps, once the monitor has run for that step."""
-
-    def __init__(self, step: int):
-        super().__init__()
-        self.step = step
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        if batch + 1 + self.params["steps"] * self._epoch == self.step:
-            raise RuntimeError("simulated crash")
 
 
 def test_quality_lands_in_the_history_every_n_steps(mnist_sample, tiny, tmp_path):

@@ -1,10 +1,10 @@
 from dataclasses import replace
 from pathlib import Path
 
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from crashes import CrashAt
 
 from gan_pipeline.gan.callbacks import NonFiniteLossError
 from gan_pipeline.gan.training import (
@@ -37,26 +37,11 @@ def test_same_seed_same_model(mnist_sample, tiny, tmp_path):
     np.testing.assert_allclose(first.generator(z), second.generator(z), atol=1e-5)
 
 
-class CrashAt(keras.callbacks.Callback):
-    """Simulates a crash (an exception) after ``step`` steps of the first round."""
-
-    def __init__(self, step: int):
-        super().__init__()
-        self.step = step
-
-    def on_train_batch_end(self, batch, logs=None):
-        if batch + 1 + self.params["steps"] * self._epoch == self.step:
-            raise RuntimeError("simulated crash")
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
-
-
 class PoisonWeightsAt(CrashAt):
     """Makes a discriminator weight NaN after ``step`` steps, as a diverged run would."""
 
     def on_train_batch_end(self, batch, logs=None):
-        if batch + 1 + self.params["steps"] * self._epoch == self.step:
+        if self._step(batch) == self.step:
             kernel = self.model.discriminator.layers[-1].kernel
             kernel.assign(np.full(kernel.shape, np.nan, "float32"))
 
