@@ -1,7 +1,13 @@
+import keras
 import numpy as np
 import pytest
 
-from gan_pipeline.gan.architecture import build_discriminator, build_generator, upsampling_plan
+from gan_pipeline.gan.architecture import (
+    MinibatchStdDev,
+    build_discriminator,
+    build_generator,
+    upsampling_plan,
+)
 
 
 @pytest.mark.parametrize(
@@ -62,3 +68,25 @@ def test_generator_options_are_checked():
         build_generator((64, 64, 3), 8, 4, upsample="bilinear")
     with pytest.raises(ValueError, match="skip_excitation needs"):
         build_generator((28, 28, 1), 8, 4, skip_excitation=True)
+
+
+def test_minibatch_std_channel_tells_copies_from_a_varied_batch():
+    layer = MinibatchStdDev()
+    varied = np.random.default_rng(0).standard_normal((8, 4, 4, 3)).astype("float32")
+    copies = np.repeat(varied[:1], 8, axis=0)
+    spread_varied = np.asarray(layer(varied))[..., -1]
+    spread_copies = np.asarray(layer(copies))[..., -1]
+    assert layer(varied).shape == (8, 4, 4, 4)
+    assert np.allclose(np.asarray(layer(varied))[..., :3], varied)  # features pass through
+    assert np.ptp(spread_varied) == 0  # one figure for the whole batch
+    assert spread_copies.max() < 1e-3
+    assert spread_varied.min() > 0.5  # standard normal features: about 1
+
+
+def test_discriminator_with_minibatch_std_survives_an_h5_round_trip(tmp_path):
+    discriminator = build_discriminator((64, 64, 3), width=4, minibatch_std=True)
+    images = np.random.default_rng(1).uniform(-1, 1, (4, 64, 64, 3)).astype("float32")
+    discriminator.save(tmp_path / "Discriminator.h5")
+    loaded = keras.models.load_model(tmp_path / "Discriminator.h5", compile=False)
+    assert "minibatch_std" in [layer.name for layer in loaded.layers]
+    np.testing.assert_allclose(loaded(images), discriminator(images), rtol=1e-5, atol=1e-6)

@@ -72,9 +72,12 @@ def test_ema_generator_is_exported_drawn_and_checkpointed(mnist_sample, tiny):
     [
         (ModelConfig(latent_dim=8, width=4, spectral_norm=True), {"loss": "hinge"}),
         (TINY_MODEL, {"loss": "wgan-gp", "augment": "translation,cutout"}),
-        (TINY_MODEL, {"r1_gamma": 1.0, "augment": "color", "ema_decay": 0.5}),
+        (
+            replace(TINY_MODEL, minibatch_std=True),
+            {"r1_gamma": 1.0, "augment": "color", "ema_decay": 0.5},
+        ),
     ],
-    ids=["hinge-spectral-norm", "wgan-gp-augment", "bce-r1-ema"],
+    ids=["hinge-spectral-norm", "wgan-gp-augment", "bce-r1-ema-minibatch-std"],
 )
 def test_few_shot_options_train(mnist_sample, tiny, model, options):
     result = train(mnist_sample, model, replace(tiny, **options))
@@ -82,6 +85,7 @@ def test_few_shot_options_train(mnist_sample, tiny, model, options):
     assert result.generator.output_shape == (None, 28, 28, 1)
     wrapped = [type(layer).__name__ for layer in result.discriminator.layers]
     assert ("SpectralNormalization" in wrapped) == model.spectral_norm
+    assert ("MinibatchStdDev" in wrapped) == model.minibatch_std
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-from keras import layers
+from keras import layers, ops
 from scipy.stats import norm
 
 from gan_pipeline.gan.config import UPSAMPLINGS
@@ -163,6 +163,24 @@ def noise_only(generator: keras.Model, classes: int) -> keras.Model:
     return keras.Model(z, generator([z, label]), name=f"{generator.name}_noise_only")
 
 
+@keras.saving.register_keras_serializable(package="gan_pipeline")
+class MinibatchStdDev(layers.Layer):
+    """Appends one channel: how much the batch's features vary, averaged to one number.
+
+    ProGAN's minibatch standard deviation (Karras et al. 2018, over the whole batch): D sees
+    whether a batch is as varied as real ones, so a generator that draws near-copies is caught.
+    Written here because Keras has no such layer. D sees reals and fakes in separate calls.
+    """
+
+    def call(self, features):
+        spread = ops.sqrt(ops.var(ops.cast(features, "float32"), axis=0) + 1e-8)
+        channel = ops.ones_like(features[..., :1]) * ops.cast(ops.mean(spread), features.dtype)
+        return ops.concatenate([features, channel], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] + 1)
+
+
 def build_discriminator(
     image_shape: tuple[int, int, int],
     width: int = 64,
@@ -171,6 +189,7 @@ def build_discriminator(
     spectral_norm: bool = False,
     extra_levels: int = 0,
     classes: int = 0,
+    minibatch_std: bool = False,
 ) -> keras.Model:
     """Image -> one real/fake logit (float32).
 
@@ -180,7 +199,8 @@ def build_discriminator(
     7 -> 4), each doubling the channels: the logit then reads features that see the whole
     digit, instead of a linear mix of local ones. ``classes`` > 0: ``[image, label]`` in,
     a projection discriminator (Miyato and Koyama 2018): the logit adds the inner product of
-    the label's embedding with D's features.
+    the label's embedding with D's features. ``minibatch_std`` appends ``MinibatchStdDev``'s
+    channel to D's coarsest map, a check on the variety of what G draws.
     """
 
     def weighted(layer: layers.Layer) -> layers.Layer:
@@ -198,6 +218,8 @@ def build_discriminator(
         x = layers.LeakyReLU(0.2)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
+    if minibatch_std:
+        x = MinibatchStdDev(name="minibatch_std")(x)
     x = layers.Flatten()(x)
     if not classes:
         logit = weighted(layers.Dense(1, dtype="float32", name="logit"))(x)

@@ -69,6 +69,7 @@ class ModelConfig(Checked):
     dropout: float = rule(0.0, low=0, high=1, open_high=True)
     spectral_norm: bool = False  # on every weight layer of D
     extra_levels_d: int = rule(0, low=0)  # strided convs in D below G's base size
+    minibatch_std: bool = False  # D sees how varied each batch is (ProGAN; architecture.py)
     # class labels into G and a projection D; the export still takes z alone (architecture.py)
     conditional: bool = False
 

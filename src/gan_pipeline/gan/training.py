@@ -138,6 +138,7 @@ def build_gan(
             model.spectral_norm,
             model.extra_levels_d,
             classes,
+            model.minibatch_std,
         )
         head = None
         if train.reconstruction:
