@@ -8,12 +8,10 @@ transposed convolutions until it reaches the image size (28 = 7 x 2 x 2, 64 = 4 
 from __future__ import annotations
 
 import keras
-import numpy as np
 from keras import layers, ops
-from scipy.stats import norm
 
 from gan_pipeline.gan.config import UPSAMPLINGS
-from gan_pipeline.gan.latents import CLASS_LAYER
+from gan_pipeline.gan.latents import CLASS_LAYER, class_boundaries
 
 MIN_BASE = 4
 MAX_BASE = 80
@@ -136,11 +134,6 @@ def build_generator(
     # Outputs stay float32 under mixed precision so samples and losses are exact.
     image = layers.Activation("tanh", dtype="float32", name="image")(x)
     return keras.Model(inputs, image, name="generator")
-
-
-def class_boundaries(classes: int) -> list[float]:
-    """Where N(0, 1) splits into ``classes`` equally likely intervals."""
-    return [float(b) for b in norm.ppf(np.arange(1, classes) / classes)]
 
 
 def noise_only(generator: keras.Model, classes: int) -> keras.Model:

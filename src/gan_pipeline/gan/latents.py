@@ -1,4 +1,4 @@
-"""Walking the latent space of a generator."""
+"""Latents: the class intervals of z[0] in a conditional generator's export, and walks."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from scipy.stats import norm
 # The layer of a conditional generator's noise-only export that reads the class off z[0]
 # (architecture.noise_only).
 CLASS_LAYER = "class_from_z"
+
+
+def class_boundaries(classes: int) -> list[float]:
+    """Where N(0, 1) splits into ``classes`` equally likely intervals."""
+    return [float(b) for b in norm.ppf(np.arange(1, classes) / classes)]
 
 
 def in_classes(
