@@ -164,3 +164,13 @@ def test_reconstruction_weight_needs_a_head(tiny):
     gan = build_gan((28, 28, 1), TINY_MODEL, tiny)
     with pytest.raises(ValueError, match="reconstruction_weight needs"):
         gan.compile(gan.g_optimizer, gan.d_optimizer, reconstruction_weight=1.0)
+
+
+def test_mirror_adds_each_photo_flipped_once_per_pass(face_photos):
+    photos = face_photos[:4]
+    (batch,) = make_dataset(photos, 8, seed=0, mirror=True).take(1).as_numpy_iterator()
+    expected = np.concatenate([photos, photos[:, :, ::-1]])
+    matches = [[np.array_equal(seen, image) for image in expected] for seen in batch]
+    assert np.array_equal(np.sum(matches, axis=0), np.ones(8))  # every one, none twice
+    (plain,) = make_dataset(photos, 4, seed=0).take(1).as_numpy_iterator()
+    assert not any(np.array_equal(seen, image) for seen in plain for image in expected[4:])

@@ -25,6 +25,13 @@ def test_a_slightly_noisy_copy_is_still_flagged(face_photos):
     assert memorisation(np.clip(noisy, -1, 1), face_photos)["memorised_share"] == 1.0
 
 
+def test_a_mirrored_copy_is_flagged_and_a_photo_is_not_its_own_neighbour(face_photos):
+    flipped = face_photos[:, :, ::-1]
+    assert memorisation(flipped[:4], face_photos)["memorised_share"] == 1.0
+    # leave-one-out drops a photo's own mirror image too: only distinct people are compared
+    assert nearest_ssim(face_photos, face_photos, leave_one_out=True).max() < 0.9
+
+
 def test_rejects_images_of_another_size(face_photos):
     with pytest.raises(ValueError, match="image shapes differ"):
         nearest_ssim(face_photos[:, :16, :16], face_photos)

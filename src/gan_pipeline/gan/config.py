@@ -100,6 +100,7 @@ class TrainConfig(Checked):
     # Few-shot options (gan/model.py); the defaults train as a plain DCGAN.
     loss: str = rule("bce", choices=LOSSES)
     augment: str = ""  # DiffAugment transforms, e.g. "color,translation,cutout"
+    mirror: bool = False  # left-right flipped copies of the images join them (faces, not digits)
     # > 0: export and sample an EMA copy of the generator
     ema_decay: float = rule(0.0, low=0, high=1, open_high=True)
     r1_gamma: float = rule(0.0, low=0)  # > 0: R1 gradient penalty on D for real images

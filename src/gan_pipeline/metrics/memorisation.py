@@ -11,7 +11,8 @@ from gan_pipeline.metrics.ssim import ssim
 def nearest_ssim(
     samples: np.ndarray, references: np.ndarray, leave_one_out: bool = False
 ) -> np.ndarray:
-    """For each sample, the highest SSIM to any reference image.
+    """For each sample, the highest SSIM to any reference image or its mirror image (a
+    left-right flipped photo is a copy too, and ``train.mirror`` trains on them).
 
     ``leave_one_out`` compares ``samples`` (then the same set as ``references``) with the other
     images only: the real-data floor of how alike two distinct training images are.
@@ -21,7 +22,13 @@ def nearest_ssim(
     if samples.shape[1:] != references.shape[1:]:
         raise ValueError(f"image shapes differ: {samples.shape[1:]} vs {references.shape[1:]}")
     similarity = np.array(
-        [[ssim(sample, reference) for reference in references] for sample in samples]
+        [
+            [
+                max(ssim(sample, reference), ssim(sample, reference[:, ::-1]))
+                for reference in references
+            ]
+            for sample in samples
+        ]
     )
     if leave_one_out:
         np.fill_diagonal(similarity, -np.inf)
