@@ -78,12 +78,16 @@ def test_300_preset_trains_two_steps_and_exports_a_300x300_generator(faces_proje
 
 
 def test_cpu_preset_trains_with_its_recipe_and_exports_64x64(faces_project):
-    """The `--env cpu` preset as configured (its learning rates, decay, EMA, DiffAugment),
-    shortened to four steps: its settings pass the checks and it exports 64x64 faces."""
+    """The `--env cpu` preset as configured (its widths, minibatch std, learning rates, decay,
+    EMA, DiffAugment), shortened to four steps: its settings pass the checks and it exports
+    64x64 faces."""
     short = {"steps": 4, "checkpoint_every": 2, "lr_decay_steps": 2, "verbose": 0}
     run_faces(faces_project, "cpu", {"faces": {"train": short}})
     generator_path = faces_project / "data/06_models/faces/Generator.h5"
     generator = keras.models.load_model(generator_path, compile=False)
     assert generator.output_shape == (None, 64, 64, 3)
+    discriminator_path = faces_project / "data/06_models/faces/Discriminator.h5"
+    discriminator = keras.models.load_model(discriminator_path, compile=False)
+    assert discriminator.get_layer("minibatch_std")  # the preset's variety check, saved
     history = pd.read_csv(faces_project / "data/08_reporting/faces/history.csv")
     assert list(history["step"]) == [1, 2, 3, 4]
