@@ -74,10 +74,10 @@ def test_minibatch_std_channel_tells_copies_from_a_varied_batch():
     layer = MinibatchStdDev()
     varied = np.random.default_rng(0).standard_normal((8, 4, 4, 3)).astype("float32")
     copies = np.repeat(varied[:1], 8, axis=0)
-    spread_varied = np.asarray(layer(varied))[..., -1]
-    spread_copies = np.asarray(layer(copies))[..., -1]
-    assert layer(varied).shape == (8, 4, 4, 4)
-    assert np.allclose(np.asarray(layer(varied))[..., :3], varied)  # features pass through
+    out_varied = np.asarray(layer(varied))
+    spread_varied, spread_copies = out_varied[..., -1], np.asarray(layer(copies))[..., -1]
+    assert out_varied.shape == (8, 4, 4, 4)
+    assert np.allclose(out_varied[..., :3], varied)  # features pass through
     assert np.ptp(spread_varied) == 0  # one figure for the whole batch
     assert spread_copies.max() < 1e-3
     assert spread_varied.min() > 0.5  # standard normal features: about 1
