@@ -134,7 +134,7 @@ def test_faces_scores_flag_copies_and_collapse(face_photos):
     assert scored["copies"]["memorised_share"] == 1.0 and scored["noise"]["memorised_share"] == 0
     assert scored["copies"]["kid_subset_size"] == 8 and scored["noise"]["kid_subset_size"] == 16
     assert scored["noise"]["kid_mean"] > 10 * scored["copies"]["kid_mean"]
-    assert scored["copies"]["diversity_ssim"] > scored["copies"]["diversity_ssim_real"] + 0.1
+    assert scored["copies"]["diversity_ssim"] > scored["copies"]["diversity_ssim_real"] + 0.05
     assert scored["noise"]["nearest_ssim_real"] < 0.9
     with pytest.raises(ValueError, match="need class probabilities"):
         score_samples(noise, face_photos, extractor, replace(config, metrics=("coverage",)))
