@@ -151,10 +151,10 @@ def test_d_learns_to_redraw_real_images(face_photos):
         return float(tf.reduce_mean(gan._real_logits(real)[1]))
 
     before = redraw_error()
+    weights = gan.discriminator_weights
     for _ in range(60):
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean(gan._real_logits(real)[1])
-        weights = gan.discriminator_weights
         gradients = tape.gradient(loss, weights)
         # D's logit layer plays no part in redrawing, so it has no gradient: it is left out.
         used = [(g, w) for g, w in zip(gradients, weights, strict=True) if g is not None]
