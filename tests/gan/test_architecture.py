@@ -63,11 +63,32 @@ def test_skip_excitation_gates_the_finest_hidden_map():
     assert [tuple(t.shape[1:]) for t in gate.input] == [(32, 32, 8), (1, 1, 8)]
 
 
+def test_self_attention_starts_as_the_identity_and_reaches_across_the_map():
+    """At initialisation the attention block passes its map through unchanged; once its
+    weights are non-zero, changing one corner of the map changes the opposite corner."""
+    generator = build_generator((64, 64, 3), 8, 4, attention_size=16)
+    (attention,) = [layer for layer in generator.layers if type(layer).__name__ == "Softmax"]
+    assert tuple(attention.output.shape[1:]) == (16 * 16, 16 * 16)  # every position to every
+    (block_end,) = [layer for layer in generator.layers if type(layer).__name__ == "Add"]
+    block = keras.Model(block_end.input[0], block_end.output)
+    maps = np.random.default_rng(1).standard_normal((1, 16, 16, 16)).astype("float32")
+    np.testing.assert_array_equal(block(maps), maps)
+
+    for layer in block.layers:
+        if layer.weights:
+            layer.set_weights([np.full_like(w, 0.1) for w in layer.get_weights()])
+    changed = maps.copy()
+    changed[0, 0, 0] += 5.0
+    assert not np.allclose(block(maps)[0, -1, -1], block(changed)[0, -1, -1])
+
+
 def test_generator_options_are_checked():
     with pytest.raises(ValueError, match="upsample='bilinear'"):
         build_generator((64, 64, 3), 8, 4, upsample="bilinear")
     with pytest.raises(ValueError, match="skip_excitation needs"):
         build_generator((28, 28, 1), 8, 4, skip_excitation=True)
+    with pytest.raises(ValueError, match=r"attention_size=64: .* \[8, 16, 32\] pixels"):
+        build_generator((64, 64, 3), 8, 4, attention_size=64)
 
 
 def test_minibatch_std_channel_tells_copies_from_a_varied_batch():
@@ -90,3 +111,15 @@ def test_discriminator_with_minibatch_std_survives_an_h5_round_trip(tmp_path):
     loaded = keras.models.load_model(tmp_path / "Discriminator.h5", compile=False)
     assert "minibatch_std" in [layer.name for layer in loaded.layers]
     np.testing.assert_allclose(loaded(images), discriminator(images), rtol=1e-5, atol=1e-6)
+
+
+def test_generator_with_self_attention_survives_an_h5_round_trip(tmp_path):
+    """The exported Generator.h5 loads with plain Keras: the block is built of Keras layers."""
+    generator = build_generator((64, 64, 3), 8, 4, attention_size=32)
+    for layer in generator.layers:  # non-zero attention weights, so the block is in play
+        if type(layer).__name__ == "Dense" and not np.any(layer.get_weights()[0]):
+            layer.set_weights([np.full_like(layer.get_weights()[0], 0.05)])
+    z = np.random.default_rng(2).standard_normal((2, 8)).astype("float32")
+    generator.save(tmp_path / "Generator.h5")
+    loaded = keras.models.load_model(tmp_path / "Generator.h5", compile=False)
+    np.testing.assert_allclose(loaded(z), generator(z), rtol=1e-5, atol=1e-6)

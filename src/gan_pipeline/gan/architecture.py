@@ -91,6 +91,23 @@ def _skip_excitation(coarse, fine):
     return layers.Multiply()([fine, gate])
 
 
+def _self_attention(x):
+    """Self-attention over a feature map (SAGAN, Zhang et al. 2019): every position draws on
+    every other, so features far apart (two eyes) are drawn to agree; convolutions alone see
+    only a neighbourhood. The output projection starts at zero, so the block starts as the
+    identity (SAGAN's gamma = 0). Built of ``Dot`` and ``Softmax``: Keras 3.15's ``Attention``
+    layer does not load back from an .h5 file (its ``score_mode`` comes back as a function)."""
+    height, width, channels = x.shape[1:]
+    positions = layers.Reshape((height * width, channels))(x)
+    query = layers.Dense(max(channels // 8, 1), use_bias=False)(positions)
+    key = layers.Dense(max(channels // 8, 1), use_bias=False)(positions)
+    value = layers.Dense(channels, use_bias=False)(positions)
+    weights = layers.Softmax()(layers.Dot(axes=2)([query, key]))  # (N, HW, HW)
+    attended = layers.Dot(axes=(2, 1))([weights, value])
+    attended = layers.Dense(channels, use_bias=False, kernel_initializer="zeros")(attended)
+    return layers.Add()([x, layers.Reshape((height, width, channels))(attended)])
+
+
 def build_generator(
     image_shape: tuple[int, int, int],
     latent_dim: int,
@@ -99,13 +116,14 @@ def build_generator(
     upsample: str = "transpose",
     skip_excitation: bool = False,
     classes: int = 0,
+    attention_size: int = 0,
 ) -> keras.Model:
     """z ~ N(0, 1) of ``latent_dim`` -> image of ``image_shape`` in [-1, 1] (tanh).
 
     ``upsample``: one of ``UPSAMPLINGS``; ``skip_excitation``: the base map gates the last
     hidden map (needs at least two doublings); ``classes`` > 0: a class-conditional
     generator, ``[z, label (N, 1) int]`` in, the label's embedding beside z (Mirza and
-    Osindero 2014).
+    Osindero 2014); ``attention_size`` > 0: self-attention over the hidden map of that size.
     """
     if upsample not in UPSAMPLINGS:
         raise ValueError(f"upsample={upsample!r}; choose one of {list(UPSAMPLINGS)}")
@@ -113,6 +131,12 @@ def build_generator(
     base, blocks = upsampling_plan(size)
     if skip_excitation and blocks < 3:
         raise ValueError(f"skip_excitation needs an image of >= 3 doublings; {size} has {blocks}")
+    hidden_sizes = [base * 2**level for level in range(1, blocks)]
+    if attention_size and attention_size not in hidden_sizes:
+        raise ValueError(
+            f"attention_size={attention_size}: a {size}x{size} generator's hidden maps are "
+            f"{hidden_sizes} pixels wide"
+        )
     z = keras.Input((latent_dim,), name="z")
     inputs, code = z, z
     if classes:
@@ -128,6 +152,8 @@ def build_generator(
         x = _upsample(x, _filters(width, blocks, level), kernel_size, upsample, use_bias=False)
         x = layers.BatchNormalization()(x)
         x = layers.ReLU()(x)
+        if x.shape[1] == attention_size:
+            x = _self_attention(x)
     if skip_excitation:
         x = _skip_excitation(coarse, x)
     x = _upsample(x, channels, kernel_size, upsample)

@@ -66,6 +66,7 @@ class ModelConfig(Checked):
     # G doubles its maps by transposed convolutions or by resizing + 3x3 convolution
     upsample: str = rule("transpose", choices=UPSAMPLINGS)
     skip_excitation: bool = False  # FastGAN's skip-layer excitation in G (gan/architecture.py)
+    attention_size: int = rule(0, low=0)  # > 0: G attends over its hidden map this wide (SAGAN)
     dropout: float = rule(0.0, low=0, high=1, open_high=True)
     spectral_norm: bool = False  # on every weight layer of D
     extra_levels_d: int = rule(0, low=0)  # strided convs in D below G's base size

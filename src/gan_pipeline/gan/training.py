@@ -138,6 +138,7 @@ def build_gan(
             model.upsample,
             model.skip_excitation,
             classes,
+            model.attention_size,
         )
         discriminator = build_discriminator(
             image_shape,
