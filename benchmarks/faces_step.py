@@ -5,14 +5,20 @@ allocator (tracemalloc cannot see it) and the process-wide peak RSS (``ru_maxrss
 down: one process per preset gives each its own peak. Images are random, of the preset's
 shape: the step does not depend on what the pixels show.
 
+To compare options, give ``--params`` once per variant (an empty one is the preset as it is)
+and ``--rounds`` > 1: the processes alternate variant by variant, round by round, so a change in
+the machine's speed (these VMs drift by up to 2x) lands on every variant alike.
+
 Usage: python benchmarks/faces_step.py [--envs base,cpu] [--steps 5] [--warmup 2]
-       [--params "faces.train.batch_size=8"]   (Kedro's --params syntax, on every preset)
+       [--params "faces.train.batch_size=8" [--params ""]]   (Kedro's --params syntax)
+       [--rounds 1]
 Writes data/08_reporting/benchmarks/faces_step.json and prints the table.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -82,28 +88,32 @@ def main() -> None:
     parser.add_argument("--envs", default="base,cpu", help="Kedro envs, one preset each")
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--params", default="", help="overrides, as kedro run --params")
+    parser.add_argument(
+        "--params", action="append", help="overrides, as kedro run --params; once per variant"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="alternations of all variants")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", default="data/08_reporting/benchmarks/faces_step.json")
     args = parser.parse_args()
+    variants = args.params or [""]
     if args.child:
-        print(json.dumps(measure(args.child, args.params, args.steps, args.warmup)))
+        print(json.dumps(measure(args.child, variants[0], args.steps, args.warmup)))
         return
 
     results = []
-    for env in args.envs.split(","):
+    for _, env, params in itertools.product(range(args.rounds), args.envs.split(","), variants):
         command = [sys.executable, __file__, "--child", env, "--steps", str(args.steps)]
-        command += ["--warmup", str(args.warmup), "--params", args.params]
+        command += ["--warmup", str(args.warmup), "--params", params]
         child = subprocess.run(command, check=False, capture_output=True, text=True, cwd=PROJECT)
         if child.returncode:
-            sys.exit(f"preset {env} failed:\n{child.stderr[-3000:]}")
-        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+            sys.exit(f"preset {env} {params} failed:\n{child.stderr[-3000:]}")
+        results.append({"params": params, **json.loads(child.stdout.strip().splitlines()[-1])})
     report = {
         "machine": f"{platform.node()} {platform.processor() or platform.machine()}",
         "cpu_count": len(os.sched_getaffinity(0)),
         "steps": args.steps,
         "warmup": args.warmup,
-        "params": args.params,
+        "rounds": args.rounds,
         "results": results,
     }
     out = PROJECT / args.out
@@ -111,14 +121,14 @@ def main() -> None:
     out.write_text(json.dumps(report, indent=2))
     print(
         f"{'env':6}{'size':>6}{'batch':>7}{'precision':>16}{'s/step':>9}{'img/s':>8}"
-        f"{'peak RSS MB':>13}{'G params':>11}{'D params':>11}{'preset min':>12}"
+        f"{'peak RSS MB':>13}{'G params':>11}{'D params':>11}{'preset min':>12}  params"
     )
     for row in results:
         print(
             f"{row['env']:6}{row['image_size']:6d}{row['batch_size']:7d}{row['precision']:>16}"
             f"{row['step_s']:9.3f}{row['images_per_s']:8.1f}{row['peak_rss_mb']:13.0f}"
             f"{row['generator_params']:11,d}{row['discriminator_params']:11,d}"
-            f"{row['preset_train_minutes']:12.1f}"
+            f"{row['preset_train_minutes']:12.1f}  {row['params']}"
         )
     print(f"-> {out}")
 
