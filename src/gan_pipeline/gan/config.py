@@ -109,8 +109,6 @@ class TrainConfig(Checked):
     reconstruction: float = rule(0.0, low=0)
     # > 0: G is also pushed to draw different images for different z (losses.mode_seeking)
     mode_seeking: float = rule(0.0, low=0)
-    # true: G's update scores the fakes D was just trained on; one G forward per step, not two
-    reuse_fakes: bool = False
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -81,17 +81,13 @@ class GAN(keras.Model):
         r1_gamma: float = 0.0,
         reconstruction_weight: float = 0.0,
         mode_seeking: float = 0.0,
-        reuse_fakes: bool = False,
         **kwargs,
     ) -> None:
         """``adversarial_loss``: a name in ``losses.LOSSES``; ``augment_policy``: DiffAugment
         transforms such as ``"color,translation,cutout"`` (empty: none); ``r1_gamma``: weight
         of the R1 penalty on real images (0: none); ``reconstruction_weight``: weight of the
         decoder's L1 error on real images in D's loss (needs ``reconstruction``);
-        ``mode_seeking``: weight of ``losses.mode_seeking`` in G's loss (0: none);
-        ``reuse_fakes``: G's update scores the fakes D was just trained on, against the
-        updated D (as PyTorch's DCGAN example does), instead of drawing new ones: one G
-        forward per step instead of two."""
+        ``mode_seeking``: weight of ``losses.mode_seeking`` in G's loss (0: none)."""
         super().compile(**kwargs)
         if adversarial_loss not in losses.LOSSES:
             raise ValueError(f"loss={adversarial_loss!r}; choose one of {list(losses.LOSSES)}")
@@ -112,7 +108,6 @@ class GAN(keras.Model):
             raise ValueError("reconstruction_weight needs a GAN built with a reconstruction head")
         self.reconstruction_weight = reconstruction_weight
         self.mode_seeking = mode_seeking
-        self.reuse_fakes = reuse_fakes
 
     @property
     def sampler(self) -> keras.Model:
@@ -200,19 +195,12 @@ class GAN(keras.Model):
 
         tf.distribute.get_replica_context().merge_call(update, args=(decay,))
 
-    def _generate(self, z: tf.Tensor, labels: tf.Tensor | None) -> tf.Tensor:
-        return self.generator(self._conditioned(z, labels), training=True)
-
     def train_step(self, data) -> dict[str, tf.Tensor]:
         real_images, labels = unpack_labels(data) if self.classes else (data, None)
         batch = tf.shape(real_images)[0]
         z = tf.random.normal((batch, self.latent_dim))
-        # G's forward is recorded on its own tape, so that with ``reuse_fakes`` G's update
-        # can go on from it; D's tape sees the fakes as plain tensors.
-        g_tape = tf.GradientTape()
-        with g_tape:
-            fake_images = self._generate(z, labels)
         with tf.GradientTape() as tape:
+            fake_images = self.generator(self._conditioned(z, labels), training=True)
             real_seen, fake_seen = self._augment(real_images), self._augment(fake_images)
             real_logits, redraw_error = self._real_logits(real_seen, labels)
             fake_logits = self._discriminate(fake_seen, labels)
@@ -224,18 +212,15 @@ class GAN(keras.Model):
         grads = tape.gradient(d_scaled, self.discriminator_weights)
         self.d_optimizer.apply(grads, self.discriminator_weights)
 
-        if not self.reuse_fakes:
-            z = tf.random.normal((batch, self.latent_dim))
-            g_tape = tf.GradientTape()
-            with g_tape:
-                fake_images = self._generate(z, labels)
-        with g_tape:
+        z = tf.random.normal((batch, self.latent_dim))
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(self._conditioned(z, labels), training=True)
             fake_logits_g = self._discriminate(self._augment(fake_images), labels)
             g_losses = self.g_loss_fn(fake_logits_g)
             if self.mode_seeking:
                 g_losses += self.mode_seeking * losses.mode_seeking(z, fake_images)
             g_scaled = self.g_optimizer.scale_loss(self._average(g_losses))
-        grads = g_tape.gradient(g_scaled, self.generator.trainable_weights)
+        grads = tape.gradient(g_scaled, self.generator.trainable_weights)
         self.g_optimizer.apply(grads, self.generator.trainable_weights)
         if self.ema_generator is not None:
             self._update_ema()

@@ -174,7 +174,6 @@ def build_gan(
         r1_gamma=train.r1_gamma,
         reconstruction_weight=train.reconstruction,
         mode_seeking=train.mode_seeking,
-        reuse_fakes=train.reuse_fakes,
         steps_per_execution=train.steps_per_execution,
     )
     # Create optimizer slots now so a checkpoint restores them instead of deferring.
