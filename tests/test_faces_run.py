@@ -91,3 +91,6 @@ def test_cpu_preset_trains_with_its_recipe_and_exports_64x64(faces_project):
     assert discriminator.get_layer("minibatch_std")  # the preset's variety check, saved
     history = pd.read_csv(faces_project / "data/08_reporting/faces/history.csv")
     assert list(history["step"]) == [1, 2, 3, 4]
+    # fit: face found a face in each of the 24 photos; only the note was skipped.
+    skipped = json.loads((faces_project / "data/02_intermediate/faces/skipped.json").read_text())
+    assert [entry["file"] for entry in skipped] == ["README.txt"]

@@ -89,6 +89,55 @@ def test_crop_keeps_the_centre_square():
     np.testing.assert_array_equal(square, np.broadcast_to([0, 255, 0], (40, 40, 3)))
 
 
+@pytest.mark.parametrize("name", ["girl_4.jpg", "man_11.jpg", "man_5.jpg"])
+def test_face_crop_follows_the_face(name):
+    """The photo at two corners of a larger white canvas: the centre crops show different
+    parts of it, the face crops the same face."""
+    photo = Image.open(SEED_PHOTOS / name).convert("RGB")
+    width, height = photo.width * 13 // 10, photo.height * 13 // 10
+    squares = {}
+    for fit in ("crop", "face"):
+        options = FaceOptions(image_size=32, fit=fit, pad_color=(255, 255, 255))
+        for corner in [(0, 0), (width - photo.width, height - photo.height)]:
+            canvas = Image.new("RGB", (width, height), (255, 255, 255))
+            canvas.paste(photo, corner)
+            squares.setdefault(fit, []).append(prepare_photo(encode(canvas, "PNG"), options))
+    difference = {
+        fit: np.abs(np.subtract(*pair, dtype=float)).mean() for fit, pair in squares.items()
+    }
+    assert difference["crop"] > 50 and difference["face"] < 15, difference
+
+
+def test_face_crop_zooms_in_and_pads_past_the_edges():
+    """girl_6.jpg (1200x1800, white background, the face about 650 px wide): a margin of 1
+    keeps the face alone, no background; a margin of 4 reaches past the photo's sides, which
+    get the pad colour."""
+    data = (SEED_PHOTOS / "girl_6.jpg").read_bytes()
+    crop = prepare_photo(data, FaceOptions(image_size=64, fit="crop"))
+    face = prepare_photo(data, FaceOptions(image_size=64, fit="face", face_margin=1.0))
+    wide = prepare_photo(data, FaceOptions(image_size=64, fit="face", face_margin=4.0))
+    white = [(image > 235).all(axis=-1).mean() for image in (crop, face)]
+    assert white[0] > 0.2 and white[1] < 0.05, white
+    np.testing.assert_array_equal(wide[:, :2], 0)  # pad_color's default, black
+    np.testing.assert_array_equal(wide[:, -2:], 0)
+
+
+def test_a_photo_without_a_face_is_skipped_or_stops_the_run(caplog):
+    files = {
+        "man_5.jpg": (SEED_PHOTOS / "man_5.jpg").read_bytes,
+        "stripes.png": lambda: encode(stripes().resize((300, 300)), "PNG"),
+    }
+    options = {"image_size": 16, "fit": "face"}
+    with caplog.at_level(logging.WARNING):
+        images, info, skipped = preprocess_faces(files, options)
+    assert images.shape == (1, 16, 16, 3) and info["num_skipped"] == 1
+    reason = "no frontal face found"
+    assert skipped[0]["file"] == "stripes.png" and reason in skipped[0]["reason"]
+    assert "stripes.png" in caplog.text and reason in caplog.text
+    with pytest.raises(BadImageError, match=f"stripes.png: {reason}"):
+        preprocess_faces(files, {**options, "on_bad_image": "fail"})
+
+
 def test_exif_orientation_is_applied():
     # Stored 80 wide x 40 high, red left and blue right; Orientation 6 = show rotated 90 deg
     # clockwise, i.e. a 40 x 80 portrait with red on top.
@@ -212,7 +261,8 @@ def test_no_usable_photo_says_where_to_put_photos(tmp_path):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"fit": "stretch"}, "fit='stretch'; choose pad or crop"),
+        ({"fit": "stretch"}, "fit='stretch'; choose pad, crop or face"),
+        ({"face_margin": 0.5}, r"face_margin=0.5; want >= 1"),
         ({"on_bad_image": "ignore"}, "on_bad_image='ignore'; choose skip or fail"),
         ({"pad_color": [0, 0]}, r"pad_color=\(0, 0\)"),
     ],

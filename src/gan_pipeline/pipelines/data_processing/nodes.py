@@ -12,6 +12,8 @@ import numpy as np
 from kedro.io import DatasetError
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from gan_pipeline.pipelines.data_processing.face_box import NoFaceError, face_square
+
 log = logging.getLogger(__name__)
 
 FACES_HELP = (
@@ -47,7 +49,8 @@ class FaceOptions:
     """``faces.preprocess`` parameters, checked once before any photo is read."""
 
     image_size: int = 300
-    fit: str = "pad"  # pad: whole photo on a square of pad_color; crop: centre square
+    fit: str = "pad"  # pad: whole photo on a square of pad_color; crop: centre square; face
+    face_margin: float = 1.6  # fit: face keeps a square this many times the face's width
     pad_color: tuple[int, int, int] = (0, 0, 0)  # also the background behind transparency
     min_size: int = 128  # shorter side in pixels; smaller photos are bad images
     max_pixels: int = Image.MAX_IMAGE_PIXELS  # width * height above this is a bomb
@@ -55,8 +58,12 @@ class FaceOptions:
 
     def __post_init__(self):
         object.__setattr__(self, "pad_color", tuple(self.pad_color))
-        if self.fit not in ("pad", "crop"):
-            raise ValueError(f"faces.preprocess.fit={self.fit!r}; choose pad or crop")
+        if self.fit not in ("pad", "crop", "face"):
+            raise ValueError(f"faces.preprocess.fit={self.fit!r}; choose pad, crop or face")
+        if self.face_margin < 1:
+            raise ValueError(
+                f"faces.preprocess.face_margin={self.face_margin!r}; want >= 1 (1 = the face alone)"
+            )
         if self.on_bad_image not in ("skip", "fail"):
             raise ValueError(
                 f"faces.preprocess.on_bad_image={self.on_bad_image!r}; choose skip or fail"
@@ -114,7 +121,8 @@ def _to_rgb(image: Image.Image, background: tuple[int, int, int]) -> Image.Image
 
 
 def _square(image: Image.Image, options: FaceOptions) -> Image.Image:
-    """Pad (before resizing, in pixel space) or centre-crop to a square, then resize.
+    """Pad (before resizing, in pixel space), centre-crop or crop around the face to a square,
+    then resize. A face square reaching past the photo's edges is filled with ``pad_color``.
 
     Pillow's LANCZOS resampling widens its kernel by the downscaling factor, so it
     anti-aliases like ``skimage.transform.resize(anti_aliasing=True)`` while working on
@@ -126,6 +134,10 @@ def _square(image: Image.Image, options: FaceOptions) -> Image.Image:
         side = min(image.size)
         left, top = (image.width - side) // 2, (image.height - side) // 2
         square = image.crop((left, top, left + side, top + side))
+    elif options.fit == "face":
+        left, top, right, _ = face_square(image, options.face_margin)
+        square = Image.new("RGB", (right - left, right - left), options.pad_color)
+        square.paste(image, (-left, -top))
     else:
         side = max(image.size)
         square = ImageOps.pad(image, (side, side), color=options.pad_color)
@@ -139,7 +151,11 @@ def prepare_photo(data: bytes, options: FaceOptions) -> np.ndarray:
         rgb = _to_rgb(image, options.pad_color)
     except ValueError as error:  # colour modes Pillow cannot convert (LAB, say)
         raise BadImageError(f"unsupported colour mode {image.mode}: {error}") from error
-    return np.asarray(_square(rgb, options), dtype=np.uint8)
+    try:
+        square = _square(rgb, options)
+    except NoFaceError as error:
+        raise BadImageError(str(error)) from error
+    return np.asarray(square, dtype=np.uint8)
 
 
 def preprocess_faces(
