@@ -12,7 +12,7 @@ from skimage.feature import Cascade
 
 # Detection runs on copies this wide (longest side): the cascade's cost grows with the
 # pixels, and a face in a portrait is far larger than the 24 px it needs. The cascade's box
-# moves by up to a fifth between sizes (its windows sit on a grid); the median of the
+# moves by up to a third between sizes (its windows sit on a grid); the median of the
 # sizes' boxes is steadier.
 DETECTION_SIZES = (360, 400, 440, 480, 520)
 # Windows smaller than this share of the shorter side are not searched: in a portrait
