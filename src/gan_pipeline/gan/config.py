@@ -91,6 +91,9 @@ class TrainConfig(Checked):
     checkpoint_dir: str = "data/06_models/checkpoints"
     precision: str = rule("float32", choices=PRECISIONS)
     steps_per_execution: int = rule(1, low=1)
+    # XLA for the training step: Keras' "auto" compiles on a GPU and not on a CPU
+    # (docs/scaling.md: what it gains on a CPU)
+    jit_compile: bool | str = rule("auto", choices=("auto", True, False))
     sample_count: int = rule(64, low=1)
     verbose: int | str = "auto"
     # auto | mirrored | multi_worker; batch_size is the global batch across all replicas.

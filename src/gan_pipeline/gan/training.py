@@ -175,6 +175,7 @@ def build_gan(
         reconstruction_weight=train.reconstruction,
         mode_seeking=train.mode_seeking,
         steps_per_execution=train.steps_per_execution,
+        jit_compile=train.jit_compile,
     )
     # Create optimizer slots now so a checkpoint restores them instead of deferring.
     gan.g_optimizer.build(generator.trainable_variables)
