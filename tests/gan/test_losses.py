@@ -27,6 +27,9 @@ def test_wasserstein_losses():
     np.testing.assert_allclose(losses.wasserstein_generator_loss(FAKE), [2.0, 0.0, -1.5])
 
 
+SEED = tf.constant([0, 0], tf.int64)  # of the interpolation weights
+
+
 def linear_critic(weights: tf.Tensor):
     """D(x) = <w, x>: its input gradient is w for every image."""
     return lambda images, training=False: tf.reduce_sum(images * weights, axis=[1, 2, 3])[:, None]
@@ -47,7 +50,7 @@ def test_r1_is_the_squared_input_gradient_norm(images):
 @pytest.mark.parametrize(("norm", "expected"), [(1.0, 0.0), (3.0, 4.0)])
 def test_wgan_gp_pulls_the_gradient_norm_to_one(images, norm, expected):
     weights = tf.fill((6, 6, 3), float(norm / np.sqrt(6 * 6 * 3)))  # ||w|| = norm
-    penalty = losses.wgan_gradient_penalty(linear_critic(weights), *images)
+    penalty = losses.wgan_gradient_penalty(linear_critic(weights), *images, SEED)
     np.testing.assert_allclose(penalty, [expected] * 4, atol=1e-4)
 
 
@@ -55,7 +58,9 @@ def test_penalties_are_differentiable_in_the_critic_weights(images):
     # For D(x) = <w, x> the penalty is (||w|| - 1)^2, whose gradient is 2 (||w|| - 1) w / ||w||.
     weights = tf.Variable(tf.fill((6, 6, 3), 0.5))
     with tf.GradientTape() as tape:
-        penalty = tf.reduce_mean(losses.wgan_gradient_penalty(linear_critic(weights), *images))
+        penalty = tf.reduce_mean(
+            losses.wgan_gradient_penalty(linear_critic(weights), *images, SEED)
+        )
     norm = 0.5 * np.sqrt(6 * 6 * 3)
     expected = 2 * (norm - 1) * 0.5 / norm
     np.testing.assert_allclose(

@@ -37,6 +37,31 @@ def test_same_seed_same_model(mnist_sample, tiny, tmp_path):
     np.testing.assert_allclose(first.generator(z), second.generator(z), atol=1e-5)
 
 
+@pytest.mark.parametrize(("setting", "compiled"), [("auto", False), (True, True)])
+def test_jit_compile_reaches_keras(tiny, setting, compiled):
+    # Keras' "auto" leaves XLA off on a CPU-only machine such as this one.
+    gan = build_gan((28, 28, 1), TINY_MODEL, replace(tiny, jit_compile=setting))
+    assert gan.jit_compile is compiled
+
+
+def test_an_xla_run_repeats_for_a_seed_and_resumes_in_its_own_folder(mnist_sample, tiny, tmp_path):
+    # XLA ignores TensorFlow's op seeds; the step's stateless draws (GAN.step_seed) do not.
+    xla = replace(tiny, jit_compile=True)
+    first = train(mnist_sample, TINY_MODEL, xla)
+    second = train(mnist_sample, TINY_MODEL, replace(xla, checkpoint_dir=str(tmp_path / "2")))
+    z = np.random.default_rng(1).standard_normal((3, 8)).astype("float32")
+    np.testing.assert_allclose(first.generator(z), second.generator(z), atol=1e-5)
+    crashed = replace(xla, checkpoint_dir=str(tmp_path / "crashed"))
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        train(mnist_sample, TINY_MODEL, crashed, callbacks=[CrashAt(3)])
+    resumed = train(mnist_sample, TINY_MODEL, crashed)
+    assert resumed.resumed_from == 2 and list(resumed.history["step"]) == [1, 2, 3, 4]
+    # XLA rounds differently, so its checkpoints never resume a run without it.
+    assert run_directory(TINY_MODEL, xla, mnist_sample) != run_directory(
+        TINY_MODEL, tiny, mnist_sample
+    )
+
+
 class PoisonWeightsAt(CrashAt):
     """Makes a discriminator weight NaN after ``step`` steps, as a diverged run would."""
 

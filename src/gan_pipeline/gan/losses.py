@@ -75,10 +75,11 @@ def r1_penalty(discriminator: Callable, real_images: tf.Tensor) -> tf.Tensor:
 
 
 def wgan_gradient_penalty(
-    discriminator: Callable, real_images: tf.Tensor, fake_images: tf.Tensor
+    discriminator: Callable, real_images: tf.Tensor, fake_images: tf.Tensor, seed: tf.Tensor
 ) -> tf.Tensor:
-    """WGAN-GP (Gulrajani et al. 2017): (||dD/dx|| - 1)^2 at random real/fake interpolates."""
-    mix = tf.random.uniform([tf.shape(real_images)[0], 1, 1, 1])
+    """WGAN-GP (Gulrajani et al. 2017): (||dD/dx|| - 1)^2 at random real/fake interpolates,
+    their mixing weights drawn from ``seed`` (``tf.random.stateless_uniform``)."""
+    mix = tf.random.stateless_uniform([tf.shape(real_images)[0], 1, 1, 1], seed)
     between = mix * real_images + (1.0 - mix) * fake_images
     # A tiny epsilon keeps the square root differentiable where the gradient vanishes.
     norms = tf.sqrt(_input_gradient_norms(discriminator, between) + 1e-12)

@@ -51,10 +51,13 @@ class GAN(keras.Model):
         ema_decay: float = 0.0,
         reconstruction: tuple[keras.Model, keras.Model] | None = None,
         classes: int = 0,
+        seed: int = 0,
     ):
         """``reconstruction``: D with its features as a second output and a decoder of those
-        features (``architecture.reconstruction_head``); the decoder trains with D."""
+        features (``architecture.reconstruction_head``); the decoder trains with D. ``seed``
+        keys every random draw of the training steps (``step_seed``)."""
         super().__init__()
+        self.seed = seed
         self.generator = generator
         self.discriminator = discriminator
         self.discriminator_features, self.decoder = reconstruction or (None, None)
@@ -126,8 +129,21 @@ class GAN(keras.Model):
         """
         return tf.nn.compute_average_loss(per_example)
 
-    def _augment(self, images: tf.Tensor) -> tf.Tensor:
-        return augment.diff_augment(images, self.augment_policy)
+    def step_seed(self) -> tf.Tensor:
+        """The seed of this training step on this replica: ``seed``, the step and the replica.
+
+        The step's draws are stateless (``tf.random.stateless_*``) from seeds folded out of
+        this one. XLA ignores TensorFlow's op seeds, so stateful draws would make two
+        XLA-compiled runs of one seed differ; keyed by the step, a run repeats with or without
+        XLA. The replica is folded in so that replicas draw different z.
+        """
+        step = tf.cast(self.g_optimizer.iterations, tf.int64)
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+        key = tf.stack([tf.constant(self.seed, tf.int64), step])
+        return tf.random.experimental.stateless_fold_in(key, tf.cast(replica, tf.int64))
+
+    def _augment(self, images: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
+        return augment.diff_augment(images, self.augment_policy, seed)
 
     def _conditioned(self, inputs: tf.Tensor, labels: tf.Tensor | None):
         """A model's inputs: the tensor alone, or with the labels when conditional."""
@@ -137,7 +153,11 @@ class GAN(keras.Model):
         return self.discriminator(self._conditioned(images, labels), training=True)
 
     def _penalties(
-        self, real_images: tf.Tensor, fake_images: tf.Tensor, labels: tf.Tensor | None = None
+        self,
+        real_images: tf.Tensor,
+        fake_images: tf.Tensor,
+        seed: tf.Tensor,
+        labels: tf.Tensor | None = None,
     ) -> tf.Tensor:
         """Per-example gradient penalties on D (zeros when none is configured)."""
         penalty = tf.zeros([tf.shape(real_images)[0]])
@@ -146,7 +166,7 @@ class GAN(keras.Model):
             penalty += 0.5 * self.r1_gamma * losses.r1_penalty(critic, real_images)
         if self.gp_weight:
             penalty += self.gp_weight * losses.wgan_gradient_penalty(
-                critic, real_images, fake_images
+                critic, real_images, fake_images, seed
             )
         return penalty
 
@@ -198,24 +218,27 @@ class GAN(keras.Model):
     def train_step(self, data) -> dict[str, tf.Tensor]:
         real_images, labels = unpack_labels(data) if self.classes else (data, None)
         batch = tf.shape(real_images)[0]
-        z = tf.random.normal((batch, self.latent_dim))
+        # One seed per draw: z, augmentations and penalty of D's update, then of G's.
+        seeds = tf.unstack(tf.random.experimental.stateless_split(self.step_seed(), 6))
+        z = tf.random.stateless_normal((batch, self.latent_dim), seeds[0])
         with tf.GradientTape() as tape:
             fake_images = self.generator(self._conditioned(z, labels), training=True)
-            real_seen, fake_seen = self._augment(real_images), self._augment(fake_images)
+            real_seen = self._augment(real_images, seeds[1])
+            fake_seen = self._augment(fake_images, seeds[2])
             real_logits, redraw_error = self._real_logits(real_seen, labels)
             fake_logits = self._discriminate(fake_seen, labels)
             d_losses = self.d_loss_fn(real_logits, fake_logits)
-            d_losses += self._penalties(real_seen, fake_seen, labels)
+            d_losses += self._penalties(real_seen, fake_seen, seeds[3], labels)
             if redraw_error is not None:
                 d_losses += self.reconstruction_weight * redraw_error
             d_scaled = self.d_optimizer.scale_loss(self._average(d_losses))
         grads = tape.gradient(d_scaled, self.discriminator_weights)
         self.d_optimizer.apply(grads, self.discriminator_weights)
 
-        z = tf.random.normal((batch, self.latent_dim))
+        z = tf.random.stateless_normal((batch, self.latent_dim), seeds[4])
         with tf.GradientTape() as tape:
             fake_images = self.generator(self._conditioned(z, labels), training=True)
-            fake_logits_g = self._discriminate(self._augment(fake_images), labels)
+            fake_logits_g = self._discriminate(self._augment(fake_images, seeds[5]), labels)
             g_losses = self.g_loss_fn(fake_logits_g)
             if self.mode_seeking:
                 g_losses += self.mode_seeking * losses.mode_seeking(z, fake_images)

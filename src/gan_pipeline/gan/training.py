@@ -153,7 +153,9 @@ def build_gan(
         head = None
         if train.reconstruction:
             head = reconstruction_head(discriminator, image_shape[-1])
-        gan = GAN(generator, discriminator, model.latent_dim, train.ema_decay, head, classes)
+        gan = GAN(
+            generator, discriminator, model.latent_dim, train.ema_decay, head, classes, train.seed
+        )
     finally:
         keras.mixed_precision.set_global_policy(previous)
 
