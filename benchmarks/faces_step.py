@@ -7,7 +7,9 @@ shape: the step does not depend on what the pixels show.
 
 To compare options, give ``--params`` once per variant (an empty one is the preset as it is)
 and ``--rounds`` > 1: the processes alternate variant by variant, round by round, so a change in
-the machine's speed (these VMs drift by up to 2x) lands on every variant alike.
+the machine's speed (these VMs drift by up to 2x) lands on every variant alike. Beside the wall
+time per step, ``cpu_s`` is the process's CPU seconds per step (all threads): steadier than wall
+time where other work shares the cores.
 
 Usage: python benchmarks/faces_step.py [--envs base,cpu] [--steps 5] [--warmup 2]
        [--params "faces.train.batch_size=8" [--params ""]]   (Kedro's --params syntax)
@@ -60,9 +62,10 @@ def measure(env: str, overrides: str, steps: int, warmup: int) -> dict:
     dataset = make_dataset(images.astype("float32"), train.batch_size, train.seed)
     gan = build_gan((size, size, 3), model, train)
     gan.fit(dataset, steps_per_epoch=warmup, epochs=1, verbose=0)  # traces the step
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     gan.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
     seconds = (time.perf_counter() - start) / steps
+    cpu_seconds = (time.process_time() - cpu_start) / steps
     return {
         "env": env,
         "image_size": size,
@@ -72,9 +75,11 @@ def measure(env: str, overrides: str, steps: int, warmup: int) -> dict:
         "loss": train.loss,
         "augment": train.augment,
         "ema_decay": train.ema_decay,
+        "jit_compile": train.jit_compile,
         "generator_params": gan.generator.count_params(),
         "discriminator_params": gan.discriminator.count_params(),
         "step_s": seconds,
+        "cpu_s": cpu_seconds,
         "images_per_s": train.batch_size / seconds,
         "preset_steps": train.steps,
         "preset_train_minutes": train.steps * seconds / 60,
@@ -120,13 +125,13 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     print(
-        f"{'env':6}{'size':>6}{'batch':>7}{'precision':>16}{'s/step':>9}{'img/s':>8}"
+        f"{'env':6}{'size':>6}{'batch':>7}{'precision':>16}{'s/step':>9}{'cpu s':>7}{'img/s':>8}"
         f"{'peak RSS MB':>13}{'G params':>11}{'D params':>11}{'preset min':>12}  params"
     )
     for row in results:
         print(
             f"{row['env']:6}{row['image_size']:6d}{row['batch_size']:7d}{row['precision']:>16}"
-            f"{row['step_s']:9.3f}{row['images_per_s']:8.1f}{row['peak_rss_mb']:13.0f}"
+            f"{row['step_s']:9.3f}{row['cpu_s']:7.3f}{row['images_per_s']:8.1f}{row['peak_rss_mb']:13.0f}"
             f"{row['generator_params']:11,d}{row['discriminator_params']:11,d}"
             f"{row['preset_train_minutes']:12.1f}  {row['params']}"
         )
