@@ -237,7 +237,8 @@ def train(
         if latest:
             record.restore(state_dir, int(step.numpy()))
             log.info("Resuming from %s (step %d)", latest, int(step.numpy()))
-            # Fresh noise after a resume, still reproducible for the same resume point.
+            # The step's own draws are keyed by the step (GAN.step_seed); anything drawn from
+            # the global seeds is fresh after a resume, still reproducible for the same point.
             keras.utils.set_random_seed(train.seed + int(step.numpy()))
         resumed_from = int(step.numpy())
         if resumed_from < train.steps:
