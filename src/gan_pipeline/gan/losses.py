@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import tensorflow as tf
 
+from gan_pipeline.gan import draws
+
 Logits = tf.Tensor
 DiscriminatorLoss = Callable[[Logits, Logits], tf.Tensor]
 GeneratorLoss = Callable[[Logits], tf.Tensor]
@@ -75,11 +77,14 @@ def r1_penalty(discriminator: Callable, real_images: tf.Tensor) -> tf.Tensor:
 
 
 def wgan_gradient_penalty(
-    discriminator: Callable, real_images: tf.Tensor, fake_images: tf.Tensor, seed: tf.Tensor
+    discriminator: Callable,
+    real_images: tf.Tensor,
+    fake_images: tf.Tensor,
+    seed: tf.Tensor | None,
 ) -> tf.Tensor:
     """WGAN-GP (Gulrajani et al. 2017): (||dD/dx|| - 1)^2 at random real/fake interpolates,
-    their mixing weights drawn from ``seed`` (``tf.random.stateless_uniform``)."""
-    mix = tf.random.stateless_uniform([tf.shape(real_images)[0], 1, 1, 1], seed)
+    their mixing weights drawn from ``seed`` (``gan.draws``)."""
+    mix = draws.uniform([tf.shape(real_images)[0], 1, 1, 1], seed)
     between = mix * real_images + (1.0 - mix) * fake_images
     # A tiny epsilon keeps the square root differentiable where the gradient vanishes.
     norms = tf.sqrt(_input_gradient_norms(discriminator, between) + 1e-12)

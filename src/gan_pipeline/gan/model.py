@@ -7,7 +7,7 @@ import functools
 import keras
 import tensorflow as tf
 
-from gan_pipeline.gan import augment, losses
+from gan_pipeline.gan import augment, draws, losses
 from gan_pipeline.gan.architecture import noise_only
 
 
@@ -55,7 +55,7 @@ class GAN(keras.Model):
     ):
         """``reconstruction``: D with its features as a second output and a decoder of those
         features (``architecture.reconstruction_head``); the decoder trains with D. ``seed``
-        keys every random draw of the training steps (``step_seed``)."""
+        keys the random draws of XLA-compiled steps (``step_seed``)."""
         super().__init__()
         self.seed = seed
         self.generator = generator
@@ -132,17 +132,17 @@ class GAN(keras.Model):
     def step_seed(self) -> tf.Tensor:
         """The seed of this training step on this replica: ``seed``, the step and the replica.
 
-        The step's draws are stateless (``tf.random.stateless_*``) from seeds folded out of
-        this one. XLA ignores TensorFlow's op seeds, so stateful draws would make two
-        XLA-compiled runs of one seed differ; keyed by the step, a run repeats with or without
-        XLA. The replica is folded in so that replicas draw different z.
+        An XLA-compiled step draws statelessly from seeds split off this one: XLA ignores
+        TensorFlow's op seeds, so stateful draws would make two XLA runs of one seed differ.
+        The replica is folded in so that replicas draw different z. Steps without XLA keep
+        TensorFlow's stateful draws (``gan.draws``), and with them earlier runs' numbers.
         """
         step = tf.cast(self.g_optimizer.iterations, tf.int64)
         replica = tf.distribute.get_replica_context().replica_id_in_sync_group
         key = tf.stack([tf.constant(self.seed, tf.int64), step])
         return tf.random.experimental.stateless_fold_in(key, tf.cast(replica, tf.int64))
 
-    def _augment(self, images: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
+    def _augment(self, images: tf.Tensor, seed: tf.Tensor | None) -> tf.Tensor:
         return augment.diff_augment(images, self.augment_policy, seed)
 
     def _conditioned(self, inputs: tf.Tensor, labels: tf.Tensor | None):
@@ -156,7 +156,7 @@ class GAN(keras.Model):
         self,
         real_images: tf.Tensor,
         fake_images: tf.Tensor,
-        seed: tf.Tensor,
+        seed: tf.Tensor | None,
         labels: tf.Tensor | None = None,
     ) -> tf.Tensor:
         """Per-example gradient penalties on D (zeros when none is configured)."""
@@ -218,9 +218,10 @@ class GAN(keras.Model):
     def train_step(self, data) -> dict[str, tf.Tensor]:
         real_images, labels = unpack_labels(data) if self.classes else (data, None)
         batch = tf.shape(real_images)[0]
-        # One seed per draw: z, augmentations and penalty of D's update, then of G's.
-        seeds = tf.unstack(tf.random.experimental.stateless_split(self.step_seed(), 6))
-        z = tf.random.stateless_normal((batch, self.latent_dim), seeds[0])
+        # One seed per draw (None: stateful): z, augmentations and penalty of D's update,
+        # then z and augmentation of G's.
+        seeds = draws.split(self.step_seed() if self.jit_compile else None, 6)
+        z = draws.normal((batch, self.latent_dim), seeds[0])
         with tf.GradientTape() as tape:
             fake_images = self.generator(self._conditioned(z, labels), training=True)
             real_seen = self._augment(real_images, seeds[1])
@@ -235,7 +236,7 @@ class GAN(keras.Model):
         grads = tape.gradient(d_scaled, self.discriminator_weights)
         self.d_optimizer.apply(grads, self.discriminator_weights)
 
-        z = tf.random.stateless_normal((batch, self.latent_dim), seeds[4])
+        z = draws.normal((batch, self.latent_dim), seeds[4])
         with tf.GradientTape() as tape:
             fake_images = self.generator(self._conditioned(z, labels), training=True)
             fake_logits_g = self._discriminate(self._augment(fake_images, seeds[5]), labels)

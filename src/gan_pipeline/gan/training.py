@@ -237,8 +237,8 @@ def train(
         if latest:
             record.restore(state_dir, int(step.numpy()))
             log.info("Resuming from %s (step %d)", latest, int(step.numpy()))
-            # The step's own draws are keyed by the step (GAN.step_seed); anything drawn from
-            # the global seeds is fresh after a resume, still reproducible for the same point.
+            # Fresh noise after a resume, still reproducible for the same resume point (an XLA
+            # step's draws are keyed by the step instead: GAN.step_seed).
             keras.utils.set_random_seed(train.seed + int(step.numpy()))
         resumed_from = int(step.numpy())
         if resumed_from < train.steps:
