@@ -91,3 +91,16 @@ def test_mode_seeking_penalises_pairs_that_draw_the_same_image():
     before = tf.reduce_mean(tf.abs(images[:2] - images[2:4]))
     images.assign_sub(1e-6 * tape.gradient(loss, images))
     assert tf.reduce_mean(tf.abs(images[:2] - images[2:4])) > before
+
+
+def test_lecam_penalises_logits_past_the_other_sides_average():
+    real = tf.constant([[3.0], [0.5], [-1.0]])
+    fake = tf.constant([[-2.0], [1.0], [0.0]])
+    # Real logits above the fakes' average (0) and fake ones below the reals' average (1).
+    penalty = losses.lecam(real, fake, tf.constant(1.0), tf.constant(0.0)).numpy()
+    np.testing.assert_allclose(penalty, [3.0**2 + 3.0**2, 0.5**2 + 0.0, 0.0 + 1.0**2])
+    # Gradients push a real logit down and a fake one up, towards the other side's average.
+    logits = tf.Variable([[3.0], [-2.0]])
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(losses.lecam(logits[:1], logits[1:], 1.0, 0.0))
+    np.testing.assert_allclose(tape.gradient(loss, logits), [[6.0], [-6.0]])

@@ -112,6 +112,8 @@ class TrainConfig(Checked):
     reconstruction: float = rule(0.0, low=0)
     # > 0: G is also pushed to draw different images for different z (losses.mode_seeking)
     mode_seeking: float = rule(0.0, low=0)
+    # > 0: LeCam regularisation of D (losses.lecam; 0.3 in the paper's BigGAN runs)
+    lecam: float = rule(0.0, low=0)
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -108,6 +108,21 @@ def mode_seeking(latents: tf.Tensor, images: tf.Tensor) -> tf.Tensor:
     return tf.concat([inverse, inverse, tf.zeros([tf.shape(latents)[0] - 2 * half])], axis=0)
 
 
+def lecam(
+    real_logits: tf.Tensor, fake_logits: tf.Tensor, real_average: tf.Tensor, fake_average: tf.Tensor
+) -> tf.Tensor:
+    """LeCam regulariser (Tseng et al., CVPR 2021), per example: D's logit for a real image
+    above the running average of its fake logits, and for a fake below that of the real ones,
+    squared: relu(D(x) - avg_fake)^2 + relu(avg_real - D(G(z)))^2.
+
+    It keeps D from pushing real and fake scores ever further apart, the overfitting of D to
+    a few images that limited-data GANs suffer; the averages are the GAN's state.
+    """
+    real = tf.square(tf.nn.relu(tf.cast(real_logits, tf.float32) - fake_average))
+    fake = tf.square(tf.nn.relu(real_average - tf.cast(fake_logits, tf.float32)))
+    return tf.reshape(real + fake, [-1])
+
+
 # Name -> (D loss, G loss, weight of the WGAN gradient penalty the loss needs; 10 as published).
 LOSSES: dict[str, tuple[DiscriminatorLoss, GeneratorLoss, float]] = {
     "bce": (bce_discriminator_loss, bce_generator_loss, 0.0),

@@ -84,13 +84,16 @@ class GAN(keras.Model):
         r1_gamma: float = 0.0,
         reconstruction_weight: float = 0.0,
         mode_seeking: float = 0.0,
+        lecam: float = 0.0,
         **kwargs,
     ) -> None:
         """``adversarial_loss``: a name in ``losses.LOSSES``; ``augment_policy``: DiffAugment
         transforms such as ``"color,translation,cutout"`` (empty: none); ``r1_gamma``: weight
         of the R1 penalty on real images (0: none); ``reconstruction_weight``: weight of the
         decoder's L1 error on real images in D's loss (needs ``reconstruction``);
-        ``mode_seeking``: weight of ``losses.mode_seeking`` in G's loss (0: none)."""
+        ``mode_seeking``: weight of ``losses.mode_seeking`` in G's loss (0: none); ``lecam``:
+        weight of ``losses.lecam`` in D's loss (0: none), whose running averages of D's real
+        and fake logits (``logit_averages``) are created here, to be checkpointed."""
         super().compile(**kwargs)
         if adversarial_loss not in losses.LOSSES:
             raise ValueError(f"loss={adversarial_loss!r}; choose one of {list(losses.LOSSES)}")
@@ -111,6 +114,17 @@ class GAN(keras.Model):
             raise ValueError("reconstruction_weight needs a GAN built with a reconstruction head")
         self.reconstruction_weight = reconstruction_weight
         self.mode_seeking = mode_seeking
+        self.lecam = lecam
+        self.logit_averages = None
+        if lecam:
+            # [real, fake]; "mean": under tf.distribute an update averages the replicas' values.
+            self.logit_averages = self.add_weight(
+                shape=(2,),
+                initializer="zeros",
+                trainable=False,
+                aggregation="mean",
+                name="lecam_logit_averages",
+            )
 
     @property
     def sampler(self) -> keras.Model:
@@ -192,16 +206,32 @@ class GAN(keras.Model):
         )
         return logits, tf.reduce_mean(tf.abs(redrawn - target), axis=[1, 2, 3])
 
+    def _ramped_decay(self, limit: float) -> tf.Tensor:
+        """``min(limit, (1 + t) / (10 + t))`` at G step t (the rule of
+        ``tf.train.ExponentialMovingAverage``): early averages follow the newest values
+        instead of their starting point."""
+        step = tf.cast(self.g_optimizer.iterations, tf.float32)
+        return tf.minimum(limit, (1.0 + step) / (10.0 + step))
+
+    def _lecam_penalty(self, real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tf.Tensor:
+        """Per-example LeCam term of D's loss, after moving the logits' running averages
+        (decay 0.99 as in the paper's StyleGAN2 code) to this step's means."""
+        means = tf.stack(
+            [tf.reduce_mean(tf.cast(logits, tf.float32)) for logits in (real_logits, fake_logits)]
+        )
+        decay = self._ramped_decay(0.99)
+        self.logit_averages.assign(decay * self.logit_averages + (1.0 - decay) * means)
+        averages = tf.stop_gradient(tf.convert_to_tensor(self.logit_averages))
+        return self.lecam * losses.lecam(real_logits, fake_logits, averages[0], averages[1])
+
     def _update_ema(self) -> None:
         """ema <- d * ema + (1 - d) * weights, BatchNorm statistics included.
 
-        ``d = min(ema_decay, (1 + t) / (10 + t))`` at G step t (the rule of
-        ``tf.train.ExponentialMovingAverage``), so early samples follow the generator instead
-        of its random initialisation. The update runs in cross-replica context, once per
-        mirrored copy, so it also holds under a ``tf.distribute`` strategy.
+        ``d = _ramped_decay(ema_decay)``, so early samples follow the generator instead of its
+        random initialisation. The update runs in cross-replica context, once per mirrored
+        copy, so it also holds under a ``tf.distribute`` strategy.
         """
-        step = tf.cast(self.g_optimizer.iterations, tf.float32)
-        decay = tf.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
+        decay = self._ramped_decay(self.ema_decay)
 
         def move(average: tf.Variable, weight: tf.Tensor, decay: tf.Tensor) -> tf.Operation:
             return average.assign(decay * average + (1.0 - decay) * weight)
@@ -232,6 +262,8 @@ class GAN(keras.Model):
             d_losses += self._penalties(real_seen, fake_seen, seeds[3], labels)
             if redraw_error is not None:
                 d_losses += self.reconstruction_weight * redraw_error
+            if self.lecam:
+                d_losses += self._lecam_penalty(real_logits, fake_logits)
             d_scaled = self.d_optimizer.scale_loss(self._average(d_losses))
         grads = tape.gradient(d_scaled, self.discriminator_weights)
         self.d_optimizer.apply(grads, self.discriminator_weights)

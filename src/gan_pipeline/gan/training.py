@@ -176,6 +176,7 @@ def build_gan(
         r1_gamma=train.r1_gamma,
         reconstruction_weight=train.reconstruction,
         mode_seeking=train.mode_seeking,
+        lecam=train.lecam,
         steps_per_execution=train.steps_per_execution,
         jit_compile=train.jit_compile,
     )
@@ -219,6 +220,7 @@ def train(
         d_optimizer=gan.d_optimizer,
         step=step,
         **({} if gan.decoder is None else {"decoder": gan.decoder}),
+        **({} if gan.logit_averages is None else {"logit_averages": gan.logit_averages}),
     )
     fixed_noise = np.random.default_rng(train.seed).standard_normal(
         (train.sample_count, model.latent_dim), dtype=np.float32
