@@ -134,7 +134,9 @@ def top_k_weights(fake_logits: tf.Tensor, share: tf.Tensor) -> tf.Tensor:
     logits = tf.reshape(tf.cast(fake_logits, tf.float32), [-1])
     batch = tf.cast(tf.shape(logits)[0], tf.float32)
     k = tf.maximum(1, tf.cast(tf.math.ceil(share * batch), tf.int32))
-    kept = tf.cast(logits >= tf.math.top_k(logits, k).values[-1], tf.float32)  # ties: all kept
+    # The k-th highest logit by sorting: XLA compiles ``tf.math.top_k`` only for a constant k.
+    threshold = tf.gather(tf.sort(logits, direction="DESCENDING"), k - 1)
+    kept = tf.cast(logits >= threshold, tf.float32)  # ties: all kept
     return kept * batch / tf.reduce_sum(kept)
 
 
