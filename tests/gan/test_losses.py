@@ -104,12 +104,3 @@ def test_lecam_penalises_logits_past_the_other_sides_average():
     with tf.GradientTape() as tape:
         loss = tf.reduce_sum(losses.lecam(logits[:1], logits[1:], 1.0, 0.0))
     np.testing.assert_allclose(tape.gradient(loss, logits), [[6.0], [-6.0]])
-
-
-def test_top_k_weights_keep_the_fakes_d_rates_most_real():
-    logits = tf.constant([[0.5], [-3.0], [2.0], [-1.0]])
-    # share 0.5 of 4: the two highest logits, each weighing 4 / 2.
-    np.testing.assert_allclose(losses.top_k_weights(logits, 0.5), [2.0, 0.0, 2.0, 0.0])
-    # ceil(0.6 * 4) = 3; share 1 keeps every fake at weight 1.
-    np.testing.assert_allclose(losses.top_k_weights(logits, 0.6), [4 / 3, 0.0, 4 / 3, 4 / 3])
-    np.testing.assert_allclose(losses.top_k_weights(logits, 1.0), [1.0] * 4)

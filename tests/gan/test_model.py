@@ -178,16 +178,6 @@ def test_mirror_adds_each_photo_flipped_once_per_pass(face_photos):
     assert not any(np.array_equal(seen, image) for seen in plain for image in expected[4:])
 
 
-def test_top_k_starts_with_every_fake_then_drops_some(mnist_sample, tiny):
-    ten = replace(tiny, steps=10, checkpoint_every=10)
-    plain = train(mnist_sample, TINY_MODEL, ten).history["g_loss"].to_numpy()
-    top_k = train(mnist_sample, TINY_MODEL, replace(ten, top_k=0.5)).history["g_loss"]
-    # The share is 0.99 ** step: of a batch of 16, G keeps all fakes through step 6 (the same
-    # losses as without top-k), 15 from step 7 (0.99 ** 7 < 15 / 16).
-    np.testing.assert_array_equal(top_k.to_numpy()[:7], plain[:7])
-    assert (top_k.to_numpy()[7:] != plain[7:]).all()
-
-
 def test_lecam_reaches_d_and_its_averages_are_checkpointed(mnist_sample, tiny, tmp_path):
     plain = train(mnist_sample, TINY_MODEL, tiny)
     lecam = replace(tiny, lecam=10.0)

@@ -114,9 +114,6 @@ class TrainConfig(Checked):
     mode_seeking: float = rule(0.0, low=0)
     # > 0: LeCam regularisation of D (losses.lecam; 0.3 in the paper's BigGAN runs)
     lecam: float = rule(0.0, low=0)
-    # < 1: G learns from this share of each batch's fakes, those D rates most real; the share
-    # starts at 1 and falls by 0.99 a step to this floor (top-k training, losses.top_k_weights)
-    top_k: float = rule(1.0, low=0, high=1, open_low=True)
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -123,23 +123,6 @@ def lecam(
     return tf.reshape(real + fake, [-1])
 
 
-def top_k_weights(fake_logits: tf.Tensor, share: tf.Tensor) -> tf.Tensor:
-    """Per-example weights of G's adversarial loss for top-k training (Sinha et al., NeurIPS
-    2020): the ``ceil(share * batch)`` fakes D rates most real weigh ``batch / k`` each, the
-    others 0, so the weighted mean is the mean over the kept fakes.
-
-    The fakes D rejects most surely give G gradients that point away from the data; once G
-    draws some good images, learning from those alone improves them.
-    """
-    logits = tf.reshape(tf.cast(fake_logits, tf.float32), [-1])
-    batch = tf.cast(tf.shape(logits)[0], tf.float32)
-    k = tf.maximum(1, tf.cast(tf.math.ceil(share * batch), tf.int32))
-    # The k-th highest logit by sorting: XLA compiles ``tf.math.top_k`` only for a constant k.
-    threshold = tf.gather(tf.sort(logits, direction="DESCENDING"), k - 1)
-    kept = tf.cast(logits >= threshold, tf.float32)  # ties: all kept
-    return kept * batch / tf.reduce_sum(kept)
-
-
 # Name -> (D loss, G loss, weight of the WGAN gradient penalty the loss needs; 10 as published).
 LOSSES: dict[str, tuple[DiscriminatorLoss, GeneratorLoss, float]] = {
     "bce": (bce_discriminator_loss, bce_generator_loss, 0.0),

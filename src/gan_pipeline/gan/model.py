@@ -85,7 +85,6 @@ class GAN(keras.Model):
         reconstruction_weight: float = 0.0,
         mode_seeking: float = 0.0,
         lecam: float = 0.0,
-        top_k: float = 1.0,
         **kwargs,
     ) -> None:
         """``adversarial_loss``: a name in ``losses.LOSSES``; ``augment_policy``: DiffAugment
@@ -94,8 +93,7 @@ class GAN(keras.Model):
         decoder's L1 error on real images in D's loss (needs ``reconstruction``);
         ``mode_seeking``: weight of ``losses.mode_seeking`` in G's loss (0: none); ``lecam``:
         weight of ``losses.lecam`` in D's loss (0: none), whose running averages of D's real
-        and fake logits (``logit_averages``) are created here, to be checkpointed; ``top_k``:
-        the floor of the share of fakes G learns from (1: all; ``_top_k_share``)."""
+        and fake logits (``logit_averages``) are created here, to be checkpointed."""
         super().compile(**kwargs)
         if adversarial_loss not in losses.LOSSES:
             raise ValueError(f"loss={adversarial_loss!r}; choose one of {list(losses.LOSSES)}")
@@ -117,7 +115,6 @@ class GAN(keras.Model):
         self.reconstruction_weight = reconstruction_weight
         self.mode_seeking = mode_seeking
         self.lecam = lecam
-        self.top_k = top_k
         self.logit_averages = None
         if lecam:
             # [real, fake]; "mean": under tf.distribute an update averages the replicas' values.
@@ -227,12 +224,6 @@ class GAN(keras.Model):
         averages = tf.stop_gradient(tf.convert_to_tensor(self.logit_averages))
         return self.lecam * losses.lecam(real_logits, fake_logits, averages[0], averages[1])
 
-    def _top_k_share(self) -> tf.Tensor:
-        """``max(top_k, 0.99 ** t)`` at G step t: all fakes while G's are all poor, then
-        fewer. (The paper decays by 0.99 an epoch; on a few dozen photos an epoch is a step.)"""
-        step = tf.cast(self.g_optimizer.iterations, tf.float32)
-        return tf.maximum(self.top_k, tf.pow(0.99, step))
-
     def _update_ema(self) -> None:
         """ema <- d * ema + (1 - d) * weights, BatchNorm statistics included.
 
@@ -282,8 +273,6 @@ class GAN(keras.Model):
             fake_images = self.generator(self._conditioned(z, labels), training=True)
             fake_logits_g = self._discriminate(self._augment(fake_images, seeds[5]), labels)
             g_losses = self.g_loss_fn(fake_logits_g)
-            if self.top_k < 1:
-                g_losses *= losses.top_k_weights(fake_logits_g, self._top_k_share())
             if self.mode_seeking:
                 g_losses += self.mode_seeking * losses.mode_seeking(z, fake_images)
             g_scaled = self.g_optimizer.scale_loss(self._average(g_losses))

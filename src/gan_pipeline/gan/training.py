@@ -177,7 +177,6 @@ def build_gan(
         reconstruction_weight=train.reconstruction,
         mode_seeking=train.mode_seeking,
         lecam=train.lecam,
-        top_k=train.top_k,
         steps_per_execution=train.steps_per_execution,
         jit_compile=train.jit_compile,
     )
