@@ -1,4 +1,4 @@
-"""Evaluation nodes on real data with known answers: MNIST digits and the seed's face photos."""
+"""Evaluation nodes on real data with known answers: MNIST digits and the example face photos."""
 
 import warnings
 from dataclasses import replace
