@@ -13,7 +13,6 @@ namespaces and leaves the rest to Kedro. Given ``--namespaces``, or from a plain
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 from kedro.framework.project import pipelines
@@ -26,15 +25,13 @@ log = logging.getLogger(__name__)
 
 
 class ProjectSession(KedroSession):
-    def run(
-        self,
-        pipeline_names: list[str] | None = None,
-        namespaces: Iterable[str] | None = None,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        if not namespaces and "generate" in (pipeline_names or []):
-            namespaces = self._trained(pipeline_names)
-        return super().run(pipeline_names=pipeline_names, namespaces=namespaces, **kwargs)
+    """Kedro's session; only a generate run without namespaces gets them chosen first."""
+
+    def run(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        names = kwargs.get("pipeline_names") or []  # `kedro run` passes keywords only
+        if not kwargs.get("namespaces") and "generate" in names:
+            kwargs["namespaces"] = self._trained(names)
+        return super().run(*args, **kwargs)
 
     def _trained(self, pipeline_names: list[str]) -> list[str] | None:
         """The namespaces of the run that have what generate needs, with a log line for the
