@@ -1,6 +1,7 @@
 # The two commands of README's set-up: `make run` (the default kedro run) and `make test` (the
-# test suite); the other targets are helpers. All create .venv at the project root if it is missing and install the project into it with
-# the exact versions of uv.lock (`make lock` refreshes the lock; README, "Set-up").
+# test suite); the other targets are helpers. Each creates .venv at the project root if it is
+# missing and installs the project into it with the exact versions of uv.lock (`make lock`
+# refreshes the lock; README, "Set-up").
 
 PYTHON ?= python3
 VENV := .venv
