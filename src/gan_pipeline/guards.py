@@ -16,15 +16,11 @@ import click
 from kedro.framework.hooks import hook_impl
 from kedro.framework.project import settings
 
-from gan_pipeline import validation
+from gan_pipeline import datasets_registry, validation
 from gan_pipeline.gan.cluster import is_chief_task
 from gan_pipeline.gan.lock import TrainingLock
 
 PIPELINES_PACKAGE = Path(__file__).parent / "pipelines"
-
-# Datasets whose base preset is sized for a GPU, and the env that fits them to a CPU
-# (conf/cpu: faces at 64x64 instead of 300x300; docs/faces.md).
-CPU_ENVS = {"faces": "cpu"}
 
 
 def untrained(pipeline, catalog, env: str | None, root: Path) -> dict[str, str]:
@@ -68,8 +64,9 @@ def _shown(path: Path, root: Path) -> Path:
 def _command(namespace: str, pipelines: str, env: str | None) -> str:
     """The ``kedro run`` that writes ``pipelines``' outputs where this env's runs read them."""
     default = settings.CONFIG_LOADER_ARGS.get("default_run_env")
-    if env in (None, default) and namespace in CPU_ENVS and not _has_gpu():
-        env = CPU_ENVS[namespace]
+    cpu_env = {each.name: each.cpu_env for each in datasets_registry.datasets()}.get(namespace)
+    if env in (None, default) and cpu_env and not _has_gpu():
+        env = cpu_env
     flag = "" if env in (None, default) else f" --env {env}"
     return f"kedro run{flag} --pipelines={pipelines} --namespaces={namespace}"
 
@@ -94,7 +91,7 @@ class RunGuards:
         if command is None:  # a KedroSession from Python: Kedro's own checks apply
             return
         pipelines = {p.name for p in PIPELINES_PACKAGE.iterdir() if (p / "pipeline.py").exists()}
-        namespaces = set(context.config_loader["parameters"])  # parameters nest per dataset
+        namespaces = datasets_registry.names(Path(context.project_path))
         found = validation.check_names(
             "pipeline", command.params.get("pipelines") or [], pipelines | {"__default__"}
         ) + validation.check_names("namespace", command.params.get("namespaces") or [], namespaces)

@@ -1,12 +1,14 @@
 """Evaluation: one definition for every dataset; only the feature network differs.
 
-A labelled dataset (MNIST) trains a classifier as its feature network; an unlabelled tiny one
-(faces) uses downsampled pixels. The training pipeline builds that ``feature_extractor`` (see
-``feature_network``) for its in-training quality curve; the nodes here score the final model.
+A labelled dataset (MNIST; conf/base/datasets.yml) trains a classifier as its feature network;
+an unlabelled tiny one (faces) uses downsampled pixels. The training pipeline builds that
+``feature_extractor`` (see ``feature_network``) for its in-training quality curve; the nodes
+here score the final model.
 """
 
 from kedro.pipeline import Node, Pipeline
 
+from gan_pipeline import datasets_registry
 from gan_pipeline.pipelines.evaluation.nodes import (
     evaluate_generator,
     pixel_features,
@@ -16,17 +18,14 @@ from gan_pipeline.pipelines.evaluation.nodes import (
     train_classifier,
 )
 
-DATASETS = ("mnist", "faces")
-LABELLED = ("mnist",)  # datasets with labels to train a classifier on
 
-
-def feature_network(dataset: str) -> Pipeline:
+def feature_network(dataset: datasets_registry.Dataset) -> Pipeline:
     """The node that makes ``dataset``'s ``feature_extractor`` (not yet namespaced).
 
     It belongs to the training pipeline, which needs it first, so that
     ``kedro run --pipelines=data_processing,training`` works without this pipeline.
     """
-    if dataset in LABELLED:
+    if dataset.labelled:  # labels to train a classifier on
         node = Node(
             train_classifier,
             inputs=["images", "labels", "params:evaluation.classifier"],
@@ -67,4 +66,6 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(plot_quality, inputs="history", outputs="quality_plot", name="plot_quality"),
         ]
     )
-    return sum((Pipeline(scoring, namespace=name) for name in DATASETS), Pipeline([]))
+    return sum(
+        (Pipeline(scoring, namespace=name) for name in datasets_registry.names()), Pipeline([])
+    )

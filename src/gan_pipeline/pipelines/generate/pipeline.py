@@ -2,6 +2,7 @@
 
 from kedro.pipeline import Node, Pipeline
 
+from gan_pipeline import datasets_registry
 from gan_pipeline.pipelines.generate.nodes import (
     generate_samples,
     interpolate,
@@ -41,4 +42,4 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ]
     )
-    return sum((Pipeline(base, namespace=name) for name in ("mnist", "faces")), Pipeline([]))
+    return sum((Pipeline(base, namespace=name) for name in datasets_registry.names()), Pipeline([]))

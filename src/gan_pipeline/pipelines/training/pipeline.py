@@ -2,13 +2,12 @@
 
 from kedro.pipeline import Node, Pipeline
 
+from gan_pipeline import datasets_registry
 from gan_pipeline.pipelines.evaluation.pipeline import feature_network
 from gan_pipeline.pipelines.training.nodes import plot_losses, train_gan
 
-LABELLED = ("mnist",)  # datasets with class labels, which a conditional GAN can use
 
-
-def training(dataset: str) -> Pipeline:
+def training(dataset: datasets_registry.Dataset) -> Pipeline:
     inputs = [
         "images",
         "feature_extractor",
@@ -20,7 +19,8 @@ def training(dataset: str) -> Pipeline:
         [
             Node(
                 train_gan,
-                inputs=inputs + (["labels"] if dataset in LABELLED else []),
+                # a labelled dataset's labels, which a conditional GAN uses
+                inputs=inputs + (["labels"] if dataset.labelled else []),
                 outputs=["generator", "generator_best", "discriminator", "history", "sample_grids"],
                 name="train",
             ),
@@ -33,8 +33,8 @@ def create_pipeline(**kwargs) -> Pipeline:
     # The feature network (evaluation's judge) is built here, so training runs on its own.
     return sum(
         (
-            Pipeline([feature_network(name), training(name)], namespace=name)
-            for name in ("mnist", "faces")
+            Pipeline([feature_network(each), training(each)], namespace=each.name)
+            for each in datasets_registry.datasets()
         ),
         Pipeline([]),
     )
