@@ -17,7 +17,7 @@ import keras
 import numpy as np
 from report import write_report
 
-from gan_pipeline.gan.latents import CLASS_LAYER, in_classes
+from gan_pipeline.gan.conditional import boundaries_of, in_classes
 from gan_pipeline.metrics.features import PROBABILITIES
 
 
@@ -31,7 +31,7 @@ def main() -> None:
 
     generator = keras.models.load_model(args.generator, compile=False)
     judge = keras.models.load_model(args.classifier, compile=False)
-    boundaries = list(generator.get_layer(CLASS_LAYER).bin_boundaries)
+    boundaries = boundaries_of(generator)
     rng = np.random.default_rng(args.seed)
     result: dict[str, float | int] = {"samples_per_class": args.samples}
     for wanted in range(len(boundaries) + 1):

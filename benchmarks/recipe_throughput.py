@@ -25,7 +25,8 @@ from recipes import mnist_data, mnist_recipe
 from report import write_report
 
 from gan_pipeline.gan.callbacks import NonFiniteLossGuard, TrainingRecord
-from gan_pipeline.gan.training import build_gan, class_count, make_dataset
+from gan_pipeline.gan.conditional import class_count
+from gan_pipeline.gan.training import build_gan, make_dataset
 
 
 def main() -> None:

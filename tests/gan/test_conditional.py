@@ -8,8 +8,8 @@ import pytest
 from crashes import CrashAt
 from scipy import stats
 
-from gan_pipeline.gan.architecture import build_discriminator, build_generator, noise_only
-from gan_pipeline.gan.latents import CLASS_LAYER, in_classes
+from gan_pipeline.gan.architecture import build_discriminator, build_generator
+from gan_pipeline.gan.conditional import CLASS_LAYER, in_classes, noise_only
 from gan_pipeline.gan.training import ModelConfig, TrainConfig, run_directory, train
 from gan_pipeline.pipelines.generate.nodes import generate_samples
 

@@ -11,7 +11,6 @@ import keras
 from keras import layers, ops
 
 from gan_pipeline.gan.config import UPSAMPLINGS
-from gan_pipeline.gan.latents import CLASS_LAYER, class_boundaries
 
 MIN_BASE = 4
 MAX_BASE = 80
@@ -161,26 +160,6 @@ def build_generator(
     # Outputs stay float32 under mixed precision so samples and losses are exact.
     image = layers.Activation("tanh", dtype="float32", name="image")(x)
     return keras.Model(inputs, image, name="generator")
-
-
-def noise_only(generator: keras.Model, classes: int) -> keras.Model:
-    """A conditional generator as a plain one: z in, the class read off z's first entry.
-
-    That entry falls into one of ``classes`` equally likely intervals of N(0, 1) (a built-in
-    ``Discretization`` layer named ``class_from_z``), so classes come out uniform and the
-    model keeps the unconditional interface, (None, latent_dim) -> image; a caller who wants
-    a given class puts z[0] in its interval (``class_boundaries``). Built-in layers only, so
-    the exported HDF5 file loads anywhere without this package; ``latents.in_classes`` picks
-    the class of a sample.
-    """
-    latent_dim = generator.input_shape[0][-1]
-    z = keras.Input((latent_dim,), name="z")
-    first = layers.Reshape((latent_dim, 1))(z)
-    first = layers.Flatten()(layers.Cropping1D((0, latent_dim - 1))(first))  # z[:, :1]
-    label = layers.Discretization(
-        bin_boundaries=class_boundaries(classes), dtype="float32", name=CLASS_LAYER
-    )(first)
-    return keras.Model(z, generator([z, label]), name=f"{generator.name}_noise_only")
 
 
 @keras.saving.register_keras_serializable(package="gan_pipeline")

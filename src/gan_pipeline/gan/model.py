@@ -8,7 +8,7 @@ import keras
 import tensorflow as tf
 
 from gan_pipeline.gan import augment, draws, losses
-from gan_pipeline.gan.architecture import noise_only
+from gan_pipeline.gan.conditional import noise_only
 
 
 def pack_labels(images: tf.Tensor, labels: tf.Tensor) -> tf.Tensor:
@@ -39,7 +39,7 @@ class GAN(keras.Model):
 
     Class-conditional (``classes`` > 0): the batches carry labels (``pack_labels``), G and D
     take the labels too, and the fakes of a step are drawn for the real batch's labels; the
-    ``sampler`` then reads the class off z (``architecture.noise_only``), so everything that
+    ``sampler`` then reads the class off z (``conditional.noise_only``), so everything that
     samples or exports sees a plain z -> image generator.
     """
 

@@ -25,6 +25,7 @@ from gan_pipeline.gan.architecture import (
 )
 from gan_pipeline.gan.callbacks import Checkpointing, NonFiniteLossGuard, TrainingRecord
 from gan_pipeline.gan.checkpoints import remove_partial_writes, restore_newest_intact
+from gan_pipeline.gan.conditional import class_count
 from gan_pipeline.gan.config import ModelConfig, TrainConfig
 from gan_pipeline.gan.distribution import is_chief, make_strategy, writable_state_dir
 from gan_pipeline.gan.model import GAN, pack_labels
@@ -263,20 +264,6 @@ def train(
                 ],
             )
     return TrainResult(gan.sampler, gan.discriminator, record.history(), record.grids, resumed_from)
-
-
-def class_count(model: ModelConfig, labels: np.ndarray | None, count: int) -> int:
-    """Number of classes a conditional GAN is built for (0: unconditional), from the labels."""
-    if not model.conditional:
-        return 0
-    if labels is None:
-        raise ValueError("model.conditional needs class labels; this dataset has none")
-    if labels.shape != (count,) or not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0:
-        raise ValueError(
-            f"labels must be {count} non-negative integers (one per image), got "
-            f"{labels.dtype} of shape {labels.shape}"
-        )
-    return int(labels.max()) + 1
 
 
 def _fit(gan, data: tf.data.Dataset, train: TrainConfig, resumed_from: int, callbacks) -> None:

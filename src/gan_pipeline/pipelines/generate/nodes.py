@@ -13,8 +13,9 @@ from PIL import Image
 from scipy.stats import truncnorm
 
 from gan_pipeline.datasets.generator_source import GeneratorSource
+from gan_pipeline.gan.conditional import boundaries_of, in_classes
 from gan_pipeline.gan.images import make_grid, to_pil, to_uint8
-from gan_pipeline.gan.latents import CLASS_LAYER, in_classes, slerp
+from gan_pipeline.gan.latents import slerp
 
 
 @dataclass(frozen=True)
@@ -113,22 +114,13 @@ def generate_samples(generator: keras.Model, options: dict[str, Any]) -> dict[st
     latents = sample_latents(rng, settings.n, generator.input_shape[-1], settings.truncation)
     if settings.classes is not None:
         wanted = np.resize(np.asarray(settings.classes), settings.n)
-        latents = in_classes(latents, wanted, _class_boundaries(generator), rng)
+        try:
+            boundaries = boundaries_of(generator)
+        except ValueError as error:
+            raise ValueError(f"generate.classes is set, but {error}") from None
+        latents = in_classes(latents, wanted, boundaries, rng)
     images = generator.predict(latents, verbose=0)
     return {"latents": latents, "images": np.asarray(images, dtype=np.float32)}
-
-
-def _class_boundaries(generator: keras.Model) -> list[float]:
-    """Where the generator's class-from-z layer splits z[0]; an error for an unconditional
-    generator, which has no classes to choose."""
-    try:
-        layer = generator.get_layer(CLASS_LAYER)
-    except ValueError:
-        raise ValueError(
-            f"generate.classes is set, but generator {generator.name!r} has no "
-            f"{CLASS_LAYER!r} layer: it was not trained with model.conditional: true"
-        ) from None
-    return list(layer.bin_boundaries)
 
 
 def sample_pngs(samples: dict[str, np.ndarray]) -> dict[str, Callable[[], Image.Image]]:
