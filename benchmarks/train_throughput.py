@@ -50,7 +50,6 @@ def project_rounds(images, model, train, steps, repeats) -> list[float]:
     noise = np.zeros((1, model.latent_dim), "float32")
     with tempfile.TemporaryDirectory() as state:
         record = TrainingRecord(Path(state), noise, train.batch_size)
-        record.steps_per_epoch = steps
         gan.fit(
             make_dataset(images, train.batch_size, train.seed),
             steps_per_epoch=steps,

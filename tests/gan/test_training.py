@@ -66,7 +66,7 @@ class PoisonWeightsAt(CrashAt):
     """Makes a discriminator weight NaN after ``step`` steps, as a diverged run would."""
 
     def on_train_batch_end(self, batch, logs=None):
-        if self._step(batch) == self.step:
+        if self.step_after(batch) == self.step:
             kernel = self.model.discriminator.layers[-1].kernel
             kernel.assign(np.full(kernel.shape, np.nan, "float32"))
 

@@ -19,7 +19,30 @@ class NonFiniteLossError(RuntimeError):
     """A loss became NaN or inf; training stopped before any checkpoint of it was written."""
 
 
-class TrainingRecord(keras.callbacks.Callback):
+class StepCallback(keras.callbacks.Callback):
+    """A callback that knows the global training step, the number checkpoints, the history
+    and the quality curve are keyed by.
+
+    ``fit`` counts rounds (epochs: one per checkpoint, ``params["steps"]`` steps each) and
+    batches within a round; a resumed fit starts at a later round (``initial_epoch``).
+    Subclasses that override ``on_epoch_begin`` call this one first.
+    """
+
+    _epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def steps_before(self, epoch: int) -> int:
+        """Steps done when round ``epoch`` begins."""
+        return epoch * self.params["steps"]
+
+    def step_after(self, batch: int) -> int:
+        """The global step just done, from ``on_train_batch_end``'s ``batch``."""
+        return self.steps_before(self._epoch) + batch + 1
+
+
+class TrainingRecord(StepCallback):
     """Per-step loss history, images/s and fixed-noise sample grids, kept across resumes.
 
     The record lives beside the checkpoints (``history.csv``, ``grids.npz``) and is written at
@@ -33,8 +56,6 @@ class TrainingRecord(keras.callbacks.Callback):
         self.batch_size = batch_size
         self.rows: list[dict[str, float]] = []
         self.grids: dict[int, np.ndarray] = {}
-        self.steps_per_epoch = 1
-        self._epoch = 0
         self._last_batch = 0
         self._tick = 0.0
 
@@ -65,7 +86,7 @@ class TrainingRecord(keras.callbacks.Callback):
         self.grids[step] = make_grid(np.asarray(samples, dtype=np.float32))
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
+        super().on_epoch_begin(epoch, logs)
         self._last_batch = 0
         self._tick = time.perf_counter()
 
@@ -75,11 +96,10 @@ class TrainingRecord(keras.callbacks.Callback):
         done = batch + 1 - self._last_batch
         logs["img_per_s"] = done * self.batch_size / max(now - self._tick, 1e-9)
         self._tick, self._last_batch = now, batch + 1
-        step = self._epoch * self.steps_per_epoch + batch + 1
-        self.rows.append({"step": step, **{k: float(v) for k, v in logs.items()}})
+        self.rows.append({"step": self.step_after(batch), **{k: float(v) for k, v in logs.items()}})
 
 
-class NonFiniteLossGuard(keras.callbacks.Callback):
+class NonFiniteLossGuard(StepCallback):
     """Stops training with a clear error on the first NaN/inf loss.
 
     Runs before the checkpoint callback, so the last checkpoint on disk stays the last good one.
@@ -89,15 +109,11 @@ class NonFiniteLossGuard(keras.callbacks.Callback):
         super().__init__()
         self.checkpoint_dir = checkpoint_dir
         self.keys = keys
-        self._epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
         bad = {k: float(logs[k]) for k in self.keys if not math.isfinite(float(logs[k]))}
         if bad:
-            step = self._epoch * self.params["steps"] + batch + 1
+            step = self.step_after(batch)
             last = tf.train.latest_checkpoint(str(self.checkpoint_dir))
             raise NonFiniteLossError(
                 f"non-finite loss {bad} at step {step}; training stopped. "
@@ -106,7 +122,7 @@ class NonFiniteLossGuard(keras.callbacks.Callback):
             )
 
 
-class Checkpointing(keras.callbacks.Callback):
+class Checkpointing(StepCallback):
     """Writes G, D, both optimizers and the step at the end of every round of steps."""
 
     def __init__(
@@ -118,7 +134,7 @@ class Checkpointing(keras.callbacks.Callback):
         self.record = record
 
     def on_epoch_end(self, epoch, logs=None):
-        step = (epoch + 1) * self.record.steps_per_epoch
+        step = self.steps_before(epoch + 1)
         self.step.assign(step)
         self.record.sample_grid(step)
         # Record first: a checkpoint on disk then always has its history and grids beside it

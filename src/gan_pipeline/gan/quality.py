@@ -17,6 +17,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from gan_pipeline.gan.callbacks import StepCallback
 from gan_pipeline.gan.config import QualityConfig
 from gan_pipeline.gan.distribution import is_chief
 from gan_pipeline.gan.files import replacing
@@ -33,7 +34,7 @@ BEST_WEIGHTS = "generator_best-{step:08d}.weights.h5"
 BEST_WEIGHTS_GLOB = "generator_best-*.weights.h5"
 
 
-class QualityMonitor(keras.callbacks.Callback):
+class QualityMonitor(StepCallback):
     """Every ``config.every`` steps, scores samples of a fixed latent bank against real images.
 
     Real features are computed once; each evaluation generates ``config.samples`` images with
@@ -65,7 +66,6 @@ class QualityMonitor(keras.callbacks.Callback):
         self._real_features: np.ndarray | None = None
         self._real_sharpness = math.nan
         self._latents: np.ndarray | None = None
-        self._epoch = 0
         self._last_step: int | None = None
         self._chief = True
 
@@ -83,15 +83,15 @@ class QualityMonitor(keras.callbacks.Callback):
         self._latents = rng.standard_normal((self.config.samples, latent_dim), dtype=np.float32)
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
+        super().on_epoch_begin(epoch, logs)
         if self._last_step is None:  # first round of this fit: the run starts or resumes here
-            self._last_step = epoch * self.params["steps"]
+            self._last_step = self.steps_before(epoch)
             self.best = self._read_best(up_to_step=self._last_step)
             if self.best is None and self._chief:  # stale or absent: never export it
                 self._remove_best_files(keep=None)
 
     def on_train_batch_end(self, batch, logs=None):
-        step = self._epoch * self.params["steps"] + batch + 1
+        step = self.step_after(batch)
         # Crossing test, not step % every: with steps_per_execution > 1 Keras reports chunks.
         due = step // self.config.every > self._last_step // self.config.every
         self._last_step = step

@@ -236,7 +236,6 @@ def train(
         # Two kept: one survives when the newest is damaged.
         manager = tf.train.CheckpointManager(checkpoint, str(write_dir), max_to_keep=2)
         record = TrainingRecord(write_dir, fixed_noise, train.batch_size)
-        record.steps_per_epoch = train.checkpoint_every
         if latest:
             record.restore(state_dir, int(step.numpy()))
             log.info("Resuming from %s (step %d)", latest, int(step.numpy()))
