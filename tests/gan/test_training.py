@@ -88,6 +88,14 @@ def test_crash_then_rerun_resumes_with_history_and_optimizer_state(mnist_sample,
     assert again.resumed_from == 4 and list(again.history["step"]) == [1, 2, 3, 4]
 
 
+def test_a_state_dir_the_caller_computed_holds_the_whole_run(mnist_sample, tiny, tmp_path):
+    given = tmp_path / "given"
+    train(mnist_sample, TINY_MODEL, tiny, state_dir=given)
+    assert tf.train.latest_checkpoint(str(given)).endswith("ckpt-4")
+    assert (given / "history.csv").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["given"]  # no second, computed folder
+
+
 def crashed_after_two_checkpoints(images, config: TrainConfig) -> Path:
     """A 6-step run that crashed at step 5: ckpt-2 and ckpt-4 on disk."""
     with pytest.raises(RuntimeError, match="simulated crash"):

@@ -193,12 +193,15 @@ def train(
     train: TrainConfig,
     callbacks: Sequence[keras.callbacks.Callback] = (),
     labels: np.ndarray | None = None,
+    state_dir: Path | None = None,
 ) -> TrainResult:
     """Train (or resume training) a GAN on ``images`` of shape (N, H, W, C) in [-1, 1].
 
     Extra ``callbacks`` run before the step record, the NaN guard and checkpointing,
     so values they add to ``logs`` land in the history. ``labels``: the class of every
-    image, 0..K-1, used when ``model.conditional``.
+    image, 0..K-1, used when ``model.conditional``. ``state_dir``: the run's folder, as
+    ``run_directory`` gives it, from a caller whose callbacks keep state there too (the
+    training node's quality monitor); computed here when not given.
     """
     if images.ndim != 4 or not np.isfinite(images).all():
         raise ValueError(f"expected finite images of shape (N, H, W, C), got {images.shape}")
@@ -209,7 +212,7 @@ def train(
     strategy = make_strategy(train.distribution, train.devices, train.collective_timeout_s)
     keras.utils.set_random_seed(train.seed)
     image_shape = tuple(images.shape[1:])
-    state_dir = run_directory(model, train, images, labels)
+    state_dir = state_dir or run_directory(model, train, images, labels)
     with strategy.scope():
         gan = build_gan(image_shape, model, train, classes)
         step = tf.Variable(0, dtype=tf.int64, name="step")

@@ -34,7 +34,9 @@ def train_gan(
     model_config, train_config = ModelConfig(**model), TrainConfig(**train_params)
     state_dir = run_directory(model_config, train_config, images, labels)
     monitor = QualityMonitor(feature_extractor, images, state_dir, QualityConfig(**quality))
-    result = train(images, model_config, train_config, callbacks=[monitor], labels=labels)
+    result = train(
+        images, model_config, train_config, callbacks=[monitor], labels=labels, state_dir=state_dir
+    )
     grids = {f"step_{step:06d}": to_pil(grid) for step, grid in result.grids.items()}
     best = monitor.best_generator(result.generator)
     return result.generator, best, result.discriminator, result.history, grids
