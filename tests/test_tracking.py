@@ -89,6 +89,8 @@ def test_two_kedro_runs_are_logged_with_params_history_images_and_a_loadable_mod
 
     for key in ("d_loss", "g_loss", "d_real", "d_fake", "img_per_s"):
         assert [m.step for m in client.get_metric_history(first.info.run_id, key)] == [1, 2, 3, 4]
+    for key in ("fd", "kid", "coverage"):  # quality.csv: the measured steps only
+        assert [m.step for m in client.get_metric_history(first.info.run_id, key)] == [2, 4]
     assert {a.path for a in client.list_artifacts(first.info.run_id)} >= {
         "history.csv",
         "Generator.h5",

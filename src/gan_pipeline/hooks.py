@@ -235,7 +235,9 @@ class MlflowTracking:
             run.generator_md5 = self._data_hash(dataset_name)
             self._log_file(run, dataset_name)
         elif isinstance(data, pd.DataFrame) and "step" in data:
-            run.last_step = int(data["step"].max())
+            # The history, quality and speed tables; quality may have no row yet.
+            if len(data):
+                run.last_step = max(run.last_step, int(data["step"].max()))
             client.log_batch(run.run_id, metrics=tracking.history_metrics(data))
             self._log_file(run, dataset_name)
         elif isinstance(data, Figure | Image.Image):
