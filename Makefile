@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # uv trusts the system's certificate store, as pip does (a TLS-inspecting proxy's CA included).
 export UV_NATIVE_TLS := 1
 
-.PHONY: run repro test lint benchmark install lock
+.PHONY: run repro test lint benchmark install lock serve
 
 install: $(STAMP)
 
@@ -37,6 +37,11 @@ lock: | $(BIN)/uv
 
 run: $(STAMP)
 	$(BIN)/kedro run
+
+# The registered generator (models:/mnist-generator@best) over HTTP on 127.0.0.1:5001
+# (docs/serving-and-generating.md); ARGS="--port 8080 ..." passes options.
+serve: $(STAMP)
+	$(BIN)/python -m gan_pipeline.serve $(ARGS)
 
 # `dvc repro` (docs/dvc.md); its stages call `kedro`, hence the PATH.
 repro: $(STAMP)
