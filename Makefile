@@ -1,5 +1,6 @@
-# Two entry points: `make run` (the default kedro run) and `make test` (the test suite).
-# Both create .venv at the project root if it is missing and install the project into it with
+# Entry points: `make run` (the default kedro run), `make test` (the test suite) and
+# `make serve` (the registered generator over HTTP).
+# Each creates .venv at the project root if it is missing and installs the project into it with
 # the exact versions of uv.lock (`make lock` refreshes the lock; README, "Set-up").
 
 PYTHON ?= python3
