@@ -509,3 +509,19 @@ def test_a_server_lost_mid_training_costs_a_warning_not_the_outputs(project_copy
         assert tracking.unfinished_runs(project_copy) == {}
     finally:
         kill(server)
+
+
+def test_the_next_run_marks_failed_the_runs_a_lost_server_left_open(project_copy, monkeypatch):
+    uri = f"sqlite:///{project_copy / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    client = mlflow.MlflowClient(uri)
+    left_open = client.create_run(tracking.connect(uri, "gan-pipeline-test")).info.run_id
+    record = {"tracking_uri": uri, "namespace": "mnist", "env": "test", "name": "mnist-x"}
+    tracking.remember_unfinished(project_copy, left_open, record)
+    tracking.remember_unfinished(project_copy, "0" * 32, record)  # deleted since: forgotten
+
+    kedro_run(project_copy, pipeline_names=["data_processing"], namespaces=["mnist"])
+
+    assert client.get_run(left_open).info.status == "FAILED"
+    # Kept for log_outputs: a data-only run replaces none of its training outputs.
+    assert list(tracking.unfinished_runs(project_copy)) == [left_open]

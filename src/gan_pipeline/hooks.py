@@ -32,6 +32,7 @@ from kedro.config import MissingConfigException
 from kedro.framework.hooks import hook_impl
 from matplotlib.figure import Figure
 from mlflow.entities import RunTag
+from mlflow.exceptions import MlflowException
 from mlflow.tracking.context.registry import resolve_tags
 from PIL import Image
 
@@ -201,10 +202,18 @@ class MlflowTracking:
         ``log_outputs`` adopts."""
         project = Path(self._run_params["project_path"])
         replaced: dict[str, tuple[str, str]] = {}
+        gone = set()
         for run_id, record in tracking.unfinished_runs(project).items():
             if record["tracking_uri"] != self._uri:
                 continue
-            if self._client.get_run(run_id).info.status == "RUNNING":
+            try:
+                status = self._client.get_run(run_id).info.status
+            except MlflowException as error:  # deleted since, or a new store at that URI
+                if error.error_code != "RESOURCE_DOES_NOT_EXIST":
+                    raise
+                gone.add(run_id)
+                continue
+            if status == "RUNNING":
                 self._client.set_terminated(run_id, status="FAILED")
                 log.warning(
                     "MLflow run %s (%s) was left open when its tracking server went away: "
@@ -219,7 +228,7 @@ class MlflowTracking:
                 and f"{namespace}.history" in pipeline.all_outputs()
             ):
                 replaced[record["namespace"]] = (run_id, record["name"])
-        tracking.forget_unfinished(project, {run_id for run_id, _ in replaced.values()})
+        tracking.forget_unfinished(project, gone | {run_id for run_id, _ in replaced.values()})
         return replaced if self._adopt_unfinished else {}
 
     @hook_impl
