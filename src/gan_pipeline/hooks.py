@@ -255,8 +255,7 @@ class MlflowTracking:
     def after_dataset_saved(self, dataset_name: str, data: Any, node) -> None:
         """Log a node's outputs once all of them are saved: a slow or lost server then never
         stands between the saves of one node (Generator.h5 beside an older history.csv)."""
-        namespace, short = _split(dataset_name)
-        run = self._runs.get(namespace)
+        run = self._runs.get(_split(dataset_name)[0])
         if run is None:
             return
         key = node.name if node is not None else dataset_name  # None: gan_pipeline.log_outputs
@@ -266,8 +265,9 @@ class MlflowTracking:
             return
         del self._saved[key]
         for name, each in saved:
-            self._remember(run, _split(name)[1], name, each)
-            if logger := self._logger(run, _split(name)[1], name, each):
+            short = _split(name)[1]
+            self._remember(run, short, name, each)
+            if logger := self._logger(run, short, name, each):
                 self._track(run, self._label(name), logger)
 
     @hook_impl

@@ -61,7 +61,9 @@ def log_outputs(project: Path, namespace: str, env: str | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gan_pipeline.log_outputs", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m gan_pipeline.log_outputs", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--namespace", required=True, help="the dataset, e.g. mnist")
     parser.add_argument("--env", default=None, help="the Kedro env the run used, e.g. test")
     args = parser.parse_args(argv)

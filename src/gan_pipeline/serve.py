@@ -6,7 +6,8 @@ parsed and answered by MLflow's own scoring-server functions, and the model is t
 of ``gan_pipeline.serving``, whose checks (shape, count, finite numbers) answer in one line.
 What this adds to ``mlflow models serve``: a limit on the body size, and errors that never
 quote the request (MLflow's server answers malformed JSON with the whole body, and a failed
-prediction with numpy's print of the input).
+prediction with numpy's print of the input). It runs on the stack of MLflow's own scoring
+server, FastAPI under uvicorn, which MLflow installs.
 """
 
 from __future__ import annotations
@@ -140,7 +141,10 @@ def _error(status: int, message: str) -> JSONResponse:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gan_pipeline.serve", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m gan_pipeline.serve",
+        description="The registered generator over HTTP (docs/serving-and-generating.md).",
+    )
     parser.add_argument("--model-uri", default=MODEL_URI, help=f"default: {MODEL_URI}")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5001)
