@@ -1,7 +1,7 @@
 # The two commands of README's set-up: `make run` (the default kedro run) and `make test` (the
-# test suite); the other targets are helpers. Each creates .venv at the project root if it is
-# missing and installs the project into it with the exact versions of uv.lock (`make lock`
-# refreshes the lock; README, "Set-up").
+# test suite); the other targets are helpers (`make serve`: the registered generator over HTTP).
+# Each creates .venv at the project root if it is missing and installs the project into it
+# with the exact versions of uv.lock (`make lock` refreshes the lock; README, "Set-up").
 
 PYTHON ?= python3
 VENV := .venv
@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # uv trusts the system's certificate store, as pip does (a TLS-inspecting proxy's CA included).
 export UV_NATIVE_TLS := 1
 
-.PHONY: run repro test lint benchmark install lock jupyter
+.PHONY: run repro test lint benchmark install lock jupyter serve
 
 install: $(STAMP)
 
@@ -38,6 +38,11 @@ lock: | $(BIN)/uv
 
 run: $(STAMP)
 	$(BIN)/kedro run
+
+# The registered generator (models:/mnist-generator@best) over HTTP on 127.0.0.1:5001
+# (docs/serving-and-generating.md); ARGS="--port 8080 ..." passes options.
+serve: $(STAMP)
+	$(BIN)/python -m gan_pipeline.serve $(ARGS)
 
 # `dvc repro` (docs/dvc.md); its stages call `kedro`, hence the PATH.
 repro: $(STAMP)

@@ -82,3 +82,8 @@ def datasets(start: Path | None = None) -> tuple[Dataset, ...]:
 
 def names(start: Path | None = None) -> list[str]:
     return [each.name for each in datasets(start)]
+
+
+def defaults(start: Path | None = None) -> list[str]:
+    """The datasets a `kedro run` without ``--namespaces`` runs."""
+    return [each.name for each in datasets(start) if each.default]

@@ -33,3 +33,8 @@ KERAS_HDF5_SAVES = DropExpected(
         r"^You are saving your model as an HDF5 file via `model\.save\(\)`",
     ]
 )
+
+# urllib3 logs each retry of a request to a tracking server that went away ("Retrying
+# (Retry(total=1, ...)) after connection broken by ... Connection refused"); the tracking hook
+# reports the lost server once, with what was not logged (docs/reliability.md).
+URLLIB3_RETRIES = DropExpected([r"^Retrying \(Retry\(total="])

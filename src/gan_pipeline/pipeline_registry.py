@@ -17,7 +17,7 @@ def register_pipelines() -> dict[str, Pipeline]:
     # Kedro loads only the requested pipelines, so `--pipelines=generate` builds none of this.
     if training_path := [p for name, p in pipelines.items() if name != "generate"]:
         pipelines["__default__"] = sum(training_path, Pipeline([])).only_nodes_with_namespaces(
-            _requested_namespaces() or _default_namespaces()
+            _requested_namespaces() or datasets_registry.defaults()
         )
     return pipelines
 
@@ -26,7 +26,3 @@ def _requested_namespaces() -> list[str]:
     """The ``--namespaces`` of the ``kedro run`` command line, if any (none from Python)."""
     command = click.get_current_context(silent=True)
     return list(command.params.get("namespaces") or []) if command else []
-
-
-def _default_namespaces() -> list[str]:
-    return [each.name for each in datasets_registry.datasets() if each.default]

@@ -21,7 +21,15 @@ def training(dataset: datasets_registry.Dataset) -> Pipeline:
                 train_gan,
                 # a labelled dataset's labels, which a conditional GAN uses
                 inputs=inputs + (["labels"] if dataset.labelled else []),
-                outputs=["generator", "generator_best", "discriminator", "history", "sample_grids"],
+                outputs=[
+                    "generator",
+                    "generator_best",
+                    "discriminator",
+                    "history",
+                    "quality",
+                    "speed",
+                    "sample_grids",
+                ],
                 name="train",
             ),
             Node(plot_losses, inputs="history", outputs="loss_plot", name="plot_losses"),
