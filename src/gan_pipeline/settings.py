@@ -8,7 +8,7 @@ from kedro.config import OmegaConfigLoader
 from gan_pipeline.distribution_hook import MultiWorkerStartup
 from gan_pipeline.guards import RunGuards
 from gan_pipeline.hooks import MlflowTracking
-from gan_pipeline.logging_filters import KERAS_HDF5_SAVES
+from gan_pipeline.logging_filters import KERAS_HDF5_SAVES, ExpectedNodeFailures
 
 # One MLflow run per dataset namespace per `kedro run` (docs/tracking.md);
 # a multi-worker strategy made before any node does TensorFlow work. Pluggy calls the last
@@ -28,3 +28,5 @@ CONFIG_LOADER_ARGS = {
 
 # Keras' warnings on every HDF5 save (logged through absl) are expected: logging_filters.py.
 logging.getLogger("absl").addFilter(KERAS_HDF5_SAVES)
+# An expected error's message is printed once, by `kedro run` (cli.py), not also by Kedro's node.
+logging.getLogger("kedro.pipeline.node").addFilter(ExpectedNodeFailures())

@@ -9,6 +9,7 @@ import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from gan_pipeline.errors import ExpectedError
 from gan_pipeline.gan.config import Checked, ModelConfig, QualityConfig, TrainConfig, problems
 
 # Parameter groups (below the dataset namespace) and the settings they must be.
@@ -19,7 +20,7 @@ SCHEMAS: dict[str, type[Checked]] = {
 }
 
 
-class ParameterError(ValueError):
+class ParameterError(ExpectedError, ValueError):
     """Parameters or names that the run cannot use; nothing was run or written."""
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from kedro.io import DatasetError
 from kedro_datasets.partitions import PartitionedDataset
 
+from gan_pipeline.datasets.errors import InputFileError
+
 
 class PhotoFolderDataset(PartitionedDataset):
     """Loads like ``PartitionedDataset``; a missing or empty folder names itself and tells the
@@ -19,7 +21,7 @@ class PhotoFolderDataset(PartitionedDataset):
         except DatasetError as error:
             if self._list_partitions():  # files exist: some other failure, keep its message
                 raise
-            raise DatasetError(
+            raise InputFileError(
                 f"No photos in '{self._path}' (missing or empty folder). Copy JPEG, PNG, WebP "
                 f"or BMP photos there, track them with `dvc add {self._path}`, then rerun."
             ) from error
