@@ -71,6 +71,13 @@ def test_every_problem_is_listed_and_overrides_must_name_what_the_run_reads():
     assert unread in found
 
 
+def test_a_decay_longer_than_the_run_is_refused_only_when_set_on_the_command_line():
+    decay = with_value("mnist.train.lr_decay_steps", 1000)  # steps=4, as --params shortened it
+    assert check_parameters(decay, {"mnist": {"train": {"steps": 4}}}) == []
+    (problem,) = check_parameters(decay, {"mnist": {"train": {"lr_decay_steps": 1000}}})
+    assert problem == "mnist.train.lr_decay_steps=1000 (set by --params) must be <= steps=4"
+
+
 def test_unknown_names_list_the_valid_ones():
     assert check_names("pipeline", ["trainig", "training"], ["training", "generate"]) == [
         "unknown pipeline 'trainig'; the pipelines are: generate, training"

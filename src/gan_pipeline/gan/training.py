@@ -161,7 +161,7 @@ def build_gan(
 
     def adam(lr: float) -> keras.optimizers.Optimizer:
         if train.lr_decay_steps:
-            lr = LinearTail(lr, train.steps, train.lr_decay_steps)
+            lr = LinearTail(lr, train.steps, train.decay_steps)
         optimizer = keras.optimizers.Adam(lr, beta_1=train.beta_1, beta_2=train.beta_2)
         if train.precision == "mixed_float16":
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
@@ -204,6 +204,14 @@ def train(
     classes = class_count(model, labels, len(images))
     if len(images) < train.batch_size:
         raise ValueError(f"{len(images)} images is fewer than one batch of {train.batch_size}")
+    if train.decay_steps < train.lr_decay_steps:
+        log.info(
+            "train.lr_decay_steps=%d is longer than this run's %d steps: the learning rates "
+            "fall to 0 over all %d",
+            train.lr_decay_steps,
+            train.steps,
+            train.steps,
+        )
     # Multi-worker collectives must be configured before any other TF work in the process.
     strategy = make_strategy(train.distribution, train.devices, train.collective_timeout_s)
     keras.utils.set_random_seed(train.seed)
