@@ -1,6 +1,7 @@
 """Kedro hooks that stop a run before any node runs or anything is written: unknown pipeline or
 namespace names, bad parameters (``validation.py``), and a training already running into the
-same checkpoint folder (``gan/lock.py``).
+same checkpoint folder (``gan/lock.py``); and SIGTERM made a logged, resumable stop
+(``gan/stopping.py``).
 
 Registered after the other hooks in ``settings.py``, so pluggy calls them first: an error here
 comes before an MLflow run is created.
@@ -18,6 +19,7 @@ from kedro.framework.hooks import hook_impl
 from gan_pipeline import validation
 from gan_pipeline.gan.cluster import is_chief_task
 from gan_pipeline.gan.lock import TrainingLock
+from gan_pipeline.gan.stopping import stop_on_sigterm
 
 PIPELINES_PACKAGE = Path(__file__).parent / "pipelines"
 
@@ -51,6 +53,7 @@ class RunGuards:
         found = validation.check_parameters(read, run_params.get("runtime_params") or {})
         if found:
             raise validation.report(found)
+        stop_on_sigterm()
         trained = {node.namespace for node in pipeline.nodes if node.name.endswith(".train")}
         for namespace in sorted(trained):
             train = read[f"{namespace}.train"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from gan_pipeline.gan.checkpoints import remove_partial_writes, restore_newest_i
 from gan_pipeline.gan.config import ModelConfig, TrainConfig
 from gan_pipeline.gan.distribution import is_chief, make_strategy, writable_state_dir
 from gan_pipeline.gan.model import GAN, pack_labels
+from gan_pipeline.gan.stopping import Terminated
 
 log = logging.getLogger(__name__)
 
@@ -252,24 +254,25 @@ def train(
             keras.utils.set_random_seed(train.seed + int(step.numpy()))
         resumed_from = int(step.numpy())
         if resumed_from < train.steps:
-            _fit(
-                gan,
-                make_dataset(
-                    images,
-                    train.batch_size,
-                    train.seed,
-                    labels if classes else None,
-                    train.mirror,
-                ),
-                train,
-                resumed_from,
-                [
-                    *callbacks,
-                    record,
-                    NonFiniteLossGuard(state_dir),
-                    Checkpointing(manager, step, record),
-                ],
-            )
+            with _stop_logged(record, manager):
+                _fit(
+                    gan,
+                    make_dataset(
+                        images,
+                        train.batch_size,
+                        train.seed,
+                        labels if classes else None,
+                        train.mirror,
+                    ),
+                    train,
+                    resumed_from,
+                    [
+                        *callbacks,
+                        record,
+                        NonFiniteLossGuard(state_dir),
+                        Checkpointing(manager, step, record),
+                    ],
+                )
     return TrainResult(gan.sampler, gan.discriminator, record.history(), record.grids, resumed_from)
 
 
@@ -285,6 +288,27 @@ def class_count(model: ModelConfig, labels: np.ndarray | None, count: int) -> in
             f"{labels.dtype} of shape {labels.shape}"
         )
     return int(labels.max()) + 1
+
+
+@contextmanager
+def _stop_logged(record: TrainingRecord, manager: tf.train.CheckpointManager) -> Iterator[None]:
+    """A SIGTERM or Ctrl-C during training says the step it reached and what a rerun resumes
+    from, then goes on stopping the process."""
+    try:
+        yield
+    except (KeyboardInterrupt, SystemExit) as stop:
+        cause = {Terminated: "SIGTERM", KeyboardInterrupt: "Ctrl-C"}.get(type(stop), "exit")
+        reached = int(record.rows[-1]["step"]) if record.rows else 0
+        saved = manager.latest_checkpoint
+        if saved:
+            resume = (
+                f"checkpoint at step {saved.rsplit('-', 1)[1]} in {Path(saved).parent}; "
+                "rerun the same command to resume"
+            )
+        else:
+            resume = "no checkpoint yet; a rerun starts over"
+        log.warning("%s: stopping at step %d; %s", cause, reached, resume)
+        raise
 
 
 def _fit(gan, data: tf.data.Dataset, train: TrainConfig, resumed_from: int, callbacks) -> None:
