@@ -102,3 +102,20 @@ def test_expected_errors_end_the_run_in_one_line(make, cause, project_copy, mnis
     assert cause in error
     # The run's own log lines stay; the error was 166-261 lines of traceback before.
     assert len((run.stdout + run.stderr).splitlines()) < 40, run.stdout + run.stderr
+
+
+def test_other_errors_keep_kedros_traceback(project_copy):
+    (project_copy / "conf/test/catalog.yml").write_text("mnist.raw:\n  type: NoSuchDataset\n")
+    run = subprocess.run(
+        kedro_run("--pipelines", "data_processing", "--namespaces", "mnist"),
+        cwd=project_copy,
+        env={**os.environ, "COLUMNS": "250"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 1
+    assert "Traceback (most recent call last)" in output and "NoSuchDataset" in output
+    assert "(traceback in " not in output
