@@ -1,6 +1,7 @@
-# Two entry points: `make run` (the default kedro run) and `make test` (the test suite).
-# Both create .venv at the project root if it is missing and install the project into it with
-# the exact versions of uv.lock (`make lock` refreshes the lock; README, "Set-up").
+# The two commands of README's set-up: `make run` (the default kedro run) and `make test` (the
+# test suite); the other targets are helpers (`make serve`: the registered generator over HTTP).
+# Each creates .venv at the project root if it is missing and installs the project into it
+# with the exact versions of uv.lock (`make lock` refreshes the lock; README, "Set-up").
 
 PYTHON ?= python3
 VENV := .venv
@@ -17,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # uv trusts the system's certificate store, as pip does (a TLS-inspecting proxy's CA included).
 export UV_NATIVE_TLS := 1
 
-.PHONY: run repro test lint benchmark install lock
+.PHONY: run repro test lint benchmark install lock jupyter serve
 
 install: $(STAMP)
 
@@ -38,6 +39,11 @@ lock: | $(BIN)/uv
 run: $(STAMP)
 	$(BIN)/kedro run
 
+# The registered generator (models:/mnist-generator@best) over HTTP on 127.0.0.1:5001
+# (docs/serving-and-generating.md); ARGS="--port 8080 ..." passes options.
+serve: $(STAMP)
+	$(BIN)/python -m gan_pipeline.serve $(ARGS)
+
 # `dvc repro` (docs/dvc.md); its stages call `kedro`, hence the PATH.
 repro: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
@@ -52,3 +58,10 @@ lint: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/train_throughput.py
+
+# `kedro jupyter lab`: JupyterLab with a kernel that has catalog, context, session and
+# pipelines loaded. Jupyter refuses to start as root (a container, say) unless given
+# --allow-root, added here when `id -u` is 0. More options through JUPYTER_ARGS, e.g.
+# `make jupyter JUPYTER_ARGS="--no-browser --port=8899"` on a machine without a browser.
+jupyter: $(STAMP)
+	$(BIN)/kedro jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(JUPYTER_ARGS)

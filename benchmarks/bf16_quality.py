@@ -6,7 +6,7 @@ both with the in-training quality monitor (FD/KID/coverage on the classifier's f
 numbers the evaluation pipeline reports) and times them.
 
 Usage: python benchmarks/bf16_quality.py [--steps 250] [--classifier PATH]
-(default: data/06_models/mnist/classifier.keras from a default `kedro run`).
+(default: data/06_models/mnist/classifier.h5 from a default `kedro run`).
 Writes data/08_reporting/benchmarks/bf16_quality.json.
 """
 
@@ -29,7 +29,7 @@ from gan_pipeline.gan.training import run_directory, train
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=250)
-    parser.add_argument("--classifier", default="data/06_models/mnist/classifier.keras")
+    parser.add_argument("--classifier", default="data/06_models/mnist/classifier.h5")
     parser.add_argument("--out", default="data/08_reporting/benchmarks/bf16_quality.json")
     args = parser.parse_args()
 

@@ -3,7 +3,7 @@
 For every class, ``--samples`` latents are put in that class's interval of z[0] (as
 ``generate.classes`` does) and the trained generator's images are classified by the
 evaluation's classifier: the share recognised as the digit asked for, and the mean max
-probability. Needs a default ``kedro run`` first (Generator.h5 and classifier.keras).
+probability. Needs a default ``kedro run`` first (Generator.h5 and classifier.h5).
 
 Usage: python benchmarks/class_agreement.py [--samples 500] [--seed 0]
 Writes data/08_reporting/benchmarks/class_agreement.json.
@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--generator", default="data/06_models/mnist/Generator.h5")
-    parser.add_argument("--classifier", default="data/06_models/mnist/classifier.keras")
+    parser.add_argument("--classifier", default="data/06_models/mnist/classifier.h5")
     args = parser.parse_args()
 
     generator = keras.models.load_model(args.generator, compile=False)

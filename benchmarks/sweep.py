@@ -3,8 +3,8 @@
 Every candidate runs data processing, training and evaluation of one dataset (so it lands in
 MLflow like any run), one after another (runs in one folder share data/ outputs), each with its
 own checkpoint folder so no candidate resumes another's. After each run its figures are
-collected from metrics.json and history.csv and appended to a JSON-lines file, so a long sweep
-can be read while it runs and a killed one keeps what it finished.
+collected from metrics.json, quality.csv and speed.csv and appended to a JSON-lines file, so a
+long sweep can be read while it runs and a killed one keeps what it finished.
 
 Usage: python benchmarks/sweep.py [--dataset mnist|faces] [--env cpu] [--steps N]
            NAME="k=v,k=v" [NAME=...]
@@ -67,23 +67,24 @@ def run_candidate(dataset: str, env: str | None, name: str, overrides: str, step
     wall = time.perf_counter() - start
     reports = Path("data/08_reporting") / dataset
     metrics = json.loads((reports / "metrics.json").read_text())
-    history = pd.read_csv(reports / "history.csv")
+    quality = pd.read_csv(reports / "quality.csv")
+    speed = pd.read_csv(reports / "speed.csv")
     curves = {
-        column: {int(s): round(v, 4) for s, v in history[["step", column]].dropna().values}
+        column: {int(s): round(v, 4) for s, v in quality[["step", column]].dropna().values}
         for column in ("fd", "kid", "sharpness")
-        if column in history
+        if column in quality
     }
     return {
         "name": name,
         "dataset": dataset,
         "env": env,
         "params": overrides,
-        "steps": int(history["step"].iloc[-1]),
+        "steps": int(speed["step"].iloc[-1]),
         "metrics": metrics,
         "curves": curves,
         # Pure step time (the part a recipe changes); the run's wall time adds the feature
         # network, the quality checks and the evaluation, the same for every candidate.
-        "step_seconds": float((_batch_size(dataset, env, params) / history["img_per_s"]).sum()),
+        "step_seconds": float((_batch_size(dataset, env, params) / speed["img_per_s"]).sum()),
         "run_seconds": wall,
         "cpu": cpu_name(),
     }

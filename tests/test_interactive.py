@@ -1,5 +1,5 @@
-"""The browser tools a user starts from the project root: `kedro viz run` and
-`kedro jupyter lab`, each on 127.0.0.1 from a fresh copy of the project, stopped by pid."""
+"""The browser tools a user starts from the project root: `kedro viz run` and `make jupyter`
+(`kedro jupyter lab`), each on 127.0.0.1 from a fresh copy of the project, stopped by pid."""
 
 from __future__ import annotations
 
@@ -79,17 +79,20 @@ def test_kedro_viz_serves_every_registered_pipeline(project_copy, tmp_path):
     assert {"data", "parameters"} <= {node["type"] for node in everything}
 
 
-def test_kedro_jupyter_lab_starts_with_the_kedro_kernel(project_copy, tmp_path):
+def test_make_jupyter_starts_kedro_jupyter_lab_with_the_kedro_kernel(project_copy, tmp_path):
     port, token = free_port(), "gan-pipeline-test"
     environment = venv_environment()
     # The kernel spec `kedro jupyter` installs, and Jupyter's runtime files, go here, not ~/.
     environment["JUPYTER_DATA_DIR"] = str(tmp_path / "jupyter")
     environment["JUPYTER_CONFIG_DIR"] = str(tmp_path / "jupyter-config")
-    command = [str(BIN / "kedro"), "jupyter", "lab", "--no-browser", "--ip=127.0.0.1"]
-    options = [f"--port={port}", f"--IdentityProvider.token={token}", "--allow-root"]
+    # `make jupyter` with this .venv (-o: never reinstall it): as root, the Makefile must add
+    # --allow-root, or Jupyter exits.
+    venv = BIN.parent
+    command = ["make", "jupyter", f"VENV={venv}", "-o", str(venv / ".installed")]
+    options = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={token}"
     root = f"http://127.0.0.1:{port}"
     with serving(
-        [*command, *options],
+        [*command, f"JUPYTER_ARGS={options}"],
         f"{root}/api",
         tmp_path / "lab.log",
         timeout_s=120,

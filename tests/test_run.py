@@ -38,10 +38,12 @@ def test_default_pipeline_writes_a_loadable_hdf5_generator(project_copy):
         "step_000004.png",
     ]
     assert (project_copy / "data/test/08_reporting/mnist/loss_curve.png").stat().st_size > 0
-    history = pd.read_csv(project_copy / "data/test/08_reporting/mnist/history.csv")
-    assert history["fd"].notna().tolist() == [False, True, False, True]
+    quality = pd.read_csv(project_copy / "data/test/08_reporting/mnist/quality.csv")
+    assert list(quality["step"]) == [2, 4] and quality["fd"].notna().all()
+    speed = pd.read_csv(project_copy / "data/test/08_reporting/mnist/speed.csv")
+    assert list(speed["step"]) == [1, 2, 3, 4]
     assert h5py.is_hdf5(project_copy / "data/test/06_models/mnist/Generator_best.h5")
-    assert (project_copy / "data/test/06_models/mnist/classifier.keras").exists()
+    assert h5py.is_hdf5(project_copy / "data/test/06_models/mnist/classifier.h5")
     metrics = json.loads((project_copy / "data/test/08_reporting/mnist/metrics.json").read_text())
     assert {"fd", "fd_floor", "kid_mean", "classifier_score", "classes_covered"} <= set(metrics)
     assert all(isinstance(value, int | float) for value in metrics.values())

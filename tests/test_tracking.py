@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
 import signal
 import subprocess
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -15,7 +19,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
-from commands import BIN
+from commands import BIN, venv_environment
 from kedro.framework.hooks import _create_hook_manager
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
@@ -89,6 +93,8 @@ def test_two_kedro_runs_are_logged_with_params_history_images_and_a_loadable_mod
 
     for key in ("d_loss", "g_loss", "d_real", "d_fake", "img_per_s"):
         assert [m.step for m in client.get_metric_history(first.info.run_id, key)] == [1, 2, 3, 4]
+    for key in ("fd", "kid", "coverage"):  # quality.csv: the measured steps only
+        assert [m.step for m in client.get_metric_history(first.info.run_id, key)] == [2, 4]
     assert {a.path for a in client.list_artifacts(first.info.run_id)} >= {
         "history.csv",
         "Generator.h5",
@@ -372,3 +378,152 @@ def test_a_damaged_store_is_named_and_tracking_optional_runs_without_it(project_
     settings.write_text(settings.read_text() + "tracking: optional\n")
     kedro_run(project_copy, pipeline_names=["data_processing"], namespaces=["mnist"])
     assert (project_copy / "data/test/02_intermediate/mnist/data_info.json").exists()
+
+
+def mlflow_server(project: Path, port: int, log: Path) -> subprocess.Popen:
+    """A real `mlflow server` on 127.0.0.1:``port`` with its store in ``project`` (STACK.md:
+    one worker answers /health in ~12 s), in a process group of its own so it can be killed
+    whole, as a crash would."""
+    command = [str(BIN / "mlflow"), "server", "--backend-store-uri"]
+    command += [f"sqlite:///{project / 'server.db'}", "--artifacts-destination"]
+    command += [str(project / "server-artifacts"), "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "--workers", "1"],
+        cwd=project,
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    wait_for_http(f"http://127.0.0.1:{port}/health", server, timeout_s=180, log=log)
+    return server
+
+
+def kill(server: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=60)
+
+
+@pytest.mark.slow
+def test_a_server_lost_mid_training_costs_a_warning_not_the_outputs(project_copy):
+    """The server dies mid-training: the run finishes with all of its own outputs and one
+    warning; back up, the next run marks it FAILED and log_outputs logs its outputs."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server_log = project_copy / "server.log"
+    env = {**venv_environment(), "MLFLOW_TRACKING_URI": url, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    # A previous run's outputs, which this run must replace, every one of them.
+    old = {
+        project_copy / "data/test" / name: b"the previous run's"
+        for name in (
+            "06_models/mnist/Generator.h5",
+            "06_models/mnist/Generator_best.h5",
+            "06_models/mnist/Discriminator.h5",
+            "08_reporting/mnist/history.csv",
+            "08_reporting/mnist/metrics.json",
+        )
+    }
+    for path, content in old.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    checkpoints = project_copy / "data/test/06_models/mnist/checkpoints"
+    server = mlflow_server(project_copy, port, server_log)
+    try:
+        params = "mnist.train.steps=400,mnist.train.checkpoint_every=50"
+        params += ",mnist.evaluation.during_training.every=200"
+        run = subprocess.Popen(
+            [str(BIN / "kedro"), "run", "--env", "test", "--params", params],
+            cwd=project_copy,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + 300
+        while not list(checkpoints.rglob("ckpt-*")) and run.poll() is None:
+            assert time.monotonic() < deadline, "no checkpoint in 300 s"
+            time.sleep(0.2)
+        kill(server)  # mid-training: its first checkpoint is written, 400 steps to go
+        killed = time.monotonic()
+        output, _ = run.communicate(timeout=600)
+        after_kill = time.monotonic() - killed
+    finally:
+        kill(server)
+    assert run.returncode == 0, output[-3000:]
+    # 12.5 minutes in MLflow's retries before; the rest of training and evaluation is ~1 minute.
+    assert after_kill < 300, output[-3000:]
+    assert all(path.read_bytes() != content for path, content in old.items())
+    warnings = [
+        line for line in (project_copy / "info.log").read_text().splitlines() if "WARNING" in line
+    ]
+    (warning,) = [line for line in warnings if "MLflow" in line or "urllib3" in line]
+    for missing in ("Generator.h5", "history.csv", "metrics.json", "the generator model"):
+        assert missing in warning
+    assert "python -m gan_pipeline.log_outputs --namespace mnist --env test" in warning
+    seconds = re.search(r"MLflow tracking took ([\d.]+) s", output)
+    assert seconds and float(seconds.group(1)) < 60, output[-3000:]
+    (unfinished,) = tracking.unfinished_runs(project_copy)
+
+    server = mlflow_server(project_copy, port, server_log)
+    try:
+        client = mlflow.MlflowClient(url)
+        assert client.get_run(unfinished).info.status == "RUNNING"  # the server was away
+        # The next run (data only) marks it FAILED and keeps the note (no training outputs
+        # replaced), for log_outputs.
+        next_run = subprocess.run(
+            [str(BIN / "kedro"), "run", "--env", "test", "--pipelines", "data_processing"]
+            + ["--namespaces", "mnist"],
+            cwd=project_copy,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            check=False,
+        )
+        assert next_run.returncode == 0, next_run.stdout[-3000:]
+        assert client.get_run(unfinished).info.status == "FAILED"
+        assert "marked FAILED" in next_run.stdout
+
+        logged = subprocess.run(
+            [str(BIN / "python"), "-m", "gan_pipeline.log_outputs", "--namespace", "mnist"]
+            + ["--env", "test"],
+            cwd=project_copy,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            check=False,
+        )
+        assert logged.returncode == 0, logged.stdout[-3000:]
+        run_info = client.get_run(unfinished)
+        assert run_info.data.tags["outputs_logged_afterwards"] == "true"
+        assert "final/fd" in run_info.data.metrics
+        assert [m.step for m in client.get_metric_history(unfinished, "g_loss")][-1] == 400
+        assert run_info.info.status == "FINISHED"  # complete now
+        assert {a.path for a in client.list_artifacts(unfinished)} >= {
+            "Generator.h5",
+            "history.csv",
+        }
+        models = client.search_logged_models(
+            [run_info.info.experiment_id], filter_string=f"source_run_id = '{unfinished}'"
+        )
+        assert [model.name for model in models] == ["generator"]
+        assert tracking.unfinished_runs(project_copy) == {}
+    finally:
+        kill(server)
+
+
+def test_the_next_run_marks_failed_the_runs_a_lost_server_left_open(project_copy, monkeypatch):
+    uri = f"sqlite:///{project_copy / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    client = mlflow.MlflowClient(uri)
+    left_open = client.create_run(tracking.connect(uri, "gan-pipeline-test")).info.run_id
+    record = {"tracking_uri": uri, "namespace": "mnist", "env": "test", "name": "mnist-x"}
+    tracking.remember_unfinished(project_copy, left_open, record)
+    tracking.remember_unfinished(project_copy, "0" * 32, record)  # deleted since: forgotten
+
+    kedro_run(project_copy, pipeline_names=["data_processing"], namespaces=["mnist"])
+
+    assert client.get_run(left_open).info.status == "FAILED"
+    # Kept for log_outputs: a data-only run replaces none of its training outputs.
+    assert list(tracking.unfinished_runs(project_copy)) == [left_open]

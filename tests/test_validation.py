@@ -114,3 +114,19 @@ def test_unknown_pipeline_and_namespace_list_the_valid_ones(project_copy):
     output = expected_error(run, project_copy)
     assert "unknown pipeline 'trainig'; the pipelines are: __default__, data_processing," in output
     assert "unknown namespace 'mnst'; the namespaces are: faces, mnist" in output
+
+
+@pytest.mark.slow
+def test_generate_with_no_trained_generator_says_what_to_train_for_each_dataset(project_copy):
+    command = [sys.executable, "-m", "kedro", "run", "--env", "test", "--pipelines=generate"]
+    run = run_wide([*command, "--params", "mnist.generate.classes=[7]"], project_copy)
+    assert run.returncode != 0
+    output = run.stdout + run.stderr
+    for namespace in ("faces", "mnist"):
+        assert (
+            f"{namespace}: no trained generator (data/test/06_models/{namespace}/Generator.h5 "
+            "missing); train it first: kedro run --env test "
+            f"--pipelines=data_processing,training --namespaces={namespace}"
+        ) in output, output[-3000:]
+    assert not (project_copy / "data/test").exists()
+    assert not (project_copy / "mlflow.db").exists()

@@ -1,7 +1,7 @@
 """Kedro hooks that stop a run before any node runs or anything is written: unknown pipeline or
-namespace names, bad parameters (``validation.py``), and a training already running into the
-same checkpoint folder (``gan/lock.py``); and SIGTERM made a logged, resumable stop
-(``gan/stopping.py``).
+namespace names, bad parameters (``validation.py``), a generate run without a trained generator,
+and a training already running into the same checkpoint folder (``gan/lock.py``); and SIGTERM
+made a logged, resumable stop (``gan/stopping.py``).
 
 Registered after the other hooks in ``settings.py``, so pluggy calls them first: an error here
 comes before an MLflow run is created.
@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 from kedro.framework.hooks import hook_impl
+from kedro.framework.project import settings
 
 from gan_pipeline import validation
 from gan_pipeline.gan.cluster import is_chief_task
@@ -22,6 +23,65 @@ from gan_pipeline.gan.lock import TrainingLock
 from gan_pipeline.gan.stopping import stop_on_sigterm
 
 PIPELINES_PACKAGE = Path(__file__).parent / "pipelines"
+
+# Datasets whose base preset is sized for a GPU, and the env that fits them to a CPU
+# (conf/cpu: faces at 64x64 instead of 300x300; docs/faces.md).
+CPU_ENVS = {"faces": "cpu"}
+
+
+def untrained(pipeline, catalog, env: str | None, root: Path) -> dict[str, str]:
+    """Per dataset that ``pipeline`` generates for, one line naming the file it would miss
+    and the command that makes it: files neither on disk nor written earlier in this run.
+
+    The generator file is not needed when ``generate.model_uri`` names an MLflow model; the
+    dataset's ``data_info`` always is (the generator's image shape is checked against it).
+    Paths are the catalog's, so those of the env in use (``data/test/`` for ``--env test``),
+    shown relative to the project ``root`` when inside it.
+    """
+    free, made = pipeline.inputs(), pipeline.all_outputs()
+    missing = {}
+    for name in sorted(free):
+        namespace, _, dataset = name.rpartition(".")
+        if dataset != "generator_source":
+            continue
+        source = catalog.load(name)  # a loader; it reads nothing yet
+        model_uri = catalog.load(f"params:{namespace}.generate").get("model_uri")
+        info = f"{namespace}.data_info"
+        if not (model_uri or f"{namespace}.generator" in made or source.filepath.is_file()):
+            command = _command(namespace, "data_processing,training", env)
+            missing[namespace] = (
+                f"{namespace}: no trained generator ({_shown(source.filepath, root)} missing); "
+                f"train it first: {command}"
+            )
+        elif info in free and not catalog.exists(info):
+            path = _shown(Path(catalog.config_resolver.resolve_pattern(info)["filepath"]), root)
+            command = _command(namespace, "data_processing", env)
+            missing[namespace] = (
+                f"{namespace}: no data_info ({path} missing; generate checks the generator's "
+                f"image shape against it); make it: {command}"
+            )
+    return missing
+
+
+def _shown(path: Path, root: Path) -> Path:
+    return path.relative_to(root) if path.is_relative_to(root) else path
+
+
+def _command(namespace: str, pipelines: str, env: str | None) -> str:
+    """The ``kedro run`` that writes ``pipelines``' outputs where this env's runs read them."""
+    default = settings.CONFIG_LOADER_ARGS.get("default_run_env")
+    if env in (None, default) and namespace in CPU_ENVS and not _has_gpu():
+        env = CPU_ENVS[namespace]
+    flag = "" if env in (None, default) else f" --env {env}"
+    return f"kedro run{flag} --pipelines={pipelines} --namespaces={namespace}"
+
+
+def _has_gpu() -> bool:
+    # Imported here: the generate nodes have loaded Keras (TensorFlow) already, while every
+    # other `kedro` command that reads settings.py would pay seconds for it.
+    import keras  # noqa: PLC0415
+
+    return bool(keras.distribution.list_devices("gpu"))
 
 
 class RunGuards:
@@ -53,6 +113,9 @@ class RunGuards:
         found = validation.check_parameters(read, run_params.get("runtime_params") or {})
         if found:
             raise validation.report(found)
+        root = Path(run_params["project_path"])
+        if missing := untrained(pipeline, catalog, run_params["env"], root):
+            raise validation.MissingInputError("\n".join(missing.values()))
         stop_on_sigterm()
         trained = {node.namespace for node in pipeline.nodes if node.name.endswith(".train")}
         for namespace in sorted(trained):

@@ -2,6 +2,10 @@
 
 Nodes stay free of MLflow: they return data, the catalog saves it, and this hook logs it right
 after each save (so saved files such as Generator.h5 exist and are attached as they are).
+Tracking is best-effort once a run has started: the first failed MLflow call turns it off for the
+rest of the run (each call to a lost server costs MLflow's timeout and retries, bounded in
+conf/base/mlflow.yml), training and the catalog saves go on, and one warning at the end names
+what was not logged and how to log it afterwards (``gan_pipeline.log_outputs``).
 A project hook rather than kedro-mlflow, which with Kedro 1.7 / MLflow 3 falls back to the file
 store and crashes, puts both namespaces of a run into one MLflow run, and leaves dataset-factory
 metrics unprefixed (STACK.md).
@@ -16,6 +20,7 @@ import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +29,8 @@ import pandas as pd
 from kedro.config import MissingConfigException
 from kedro.framework.hooks import hook_impl
 from matplotlib.figure import Figure
+from mlflow.entities import RunTag
+from mlflow.exceptions import MlflowException
 from mlflow.tracking.context.registry import resolve_tags
 from PIL import Image
 
@@ -40,23 +47,37 @@ class _NamespaceRun:
     """What the hook knows about one namespace's MLflow run while ``kedro run`` goes on."""
 
     run_id: str
+    name: str
     free_inputs: set[str]  # datasets this namespace reads but does not make in this run
     last_step: int = 0
     generator: Any = None  # logged as a model once the run's final metrics are known
     generator_md5: str | None = None  # of the saved or loaded Generator.h5
     fd: float | None = None
     hashed: set[str] = field(default_factory=set)
+    not_logged: list[str] = field(default_factory=list)  # once tracking is lost
 
 
 class MlflowTracking:
     """Logs parameters, tags, per-step metrics, images, plots and the generator to MLflow."""
 
-    def __init__(self) -> None:
+    def __init__(self, adopt_unfinished: bool = False) -> None:
+        """``adopt_unfinished``: log into the run a lost server left open for a namespace
+        instead of a new one (``gan_pipeline.log_outputs``)."""
+        self._adopt_unfinished = adopt_unfinished
         self._settings: dict[str, Any] = {}
         self._client: mlflow.MlflowClient | None = None
         self._catalog: Any = None
         self._runs: dict[str, _NamespaceRun] = {}
         self._seconds = 0.0
+        self._uri = ""
+        self._run_params: dict[str, Any] = {}
+        self._lost: Exception | None = None  # the first failed MLflow call of this run
+        self._saved: dict[str, list[tuple[str, Any]]] = {}  # a node's outputs saved so far
+
+    @property
+    def run_ids(self) -> dict[str, str]:
+        """The open MLflow run of each tracked namespace, by namespace."""
+        return {namespace: run.run_id for namespace, run in self._runs.items()}
 
     @property
     def seconds(self) -> float:
@@ -77,12 +98,13 @@ class MlflowTracking:
             secrets = {}
         # MLflow reads server credentials from its environment variables (MLFLOW_TRACKING_
         # USERNAME/PASSWORD/TOKEN); ones set in the real environment win over the file.
-        for name, value in secrets.items():
+        for name, value in {**secrets, **settings.get("http", {})}.items():
             os.environ.setdefault(name, str(value))
 
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline, catalog) -> None:
         self._runs, self._catalog, self._seconds = {}, catalog, 0.0
+        self._run_params, self._lost, self._saved = run_params, None, {}
         namespaces = [
             namespace
             for namespace in sorted(
@@ -93,7 +115,7 @@ class MlflowTracking:
         if not namespaces:
             return
         started = time.perf_counter()
-        uri = (
+        uri = self._uri = (
             os.environ.get("MLFLOW_TRACKING_URI")
             or self._settings["tracking_uri"]
             or tracking.default_tracking_uri(Path(run_params["project_path"]))
@@ -126,6 +148,7 @@ class MlflowTracking:
         mlflow.set_tracking_uri(uri)
         mlflow.set_experiment(experiment_id=experiment_id)
         self._client = mlflow.MlflowClient(uri)
+        adopted = self._close_unfinished(namespaces, pipeline)
         for run in tracking.close_abandoned_runs(self._client, experiment_id):
             log.warning(
                 "MLflow run %s (%s) was left RUNNING by process %s, which no longer runs: "
@@ -143,6 +166,12 @@ class MlflowTracking:
         }
         for namespace in namespaces:
             part = pipeline.only_nodes_with_namespaces([namespace])
+            free = {name for name in part.inputs() if not name.startswith("params:")}
+            if namespace in adopted:  # its tags and parameters were logged when it started
+                run_id, name = adopted[namespace]
+                self._client.set_tag(run_id, "outputs_logged_afterwards", "true")
+                self._runs[namespace] = _NamespaceRun(run_id, name, free)
+                continue
             tags = {**common, "namespace": namespace}
             info = f"{namespace}.data_info"
             if info not in part.all_outputs() and catalog.exists(info):
@@ -161,8 +190,42 @@ class MlflowTracking:
                 if name.startswith(prefix)
             }
             self._client.log_batch(run.info.run_id, params=tracking.flat_params(used))
-            free = {name for name in part.inputs() if not name.startswith("params:")}
-            self._runs[namespace] = _NamespaceRun(run.info.run_id, free)
+            self._runs[namespace] = _NamespaceRun(run.info.run_id, run.info.run_name, free)
+
+    def _close_unfinished(self, namespaces: list[str], pipeline) -> dict[str, tuple[str, str]]:
+        """Mark FAILED the runs of this store that a lost server left RUNNING, and forget those
+        whose training outputs this run replaces; returns those by namespace (id, name), which
+        ``log_outputs`` adopts."""
+        project = Path(self._run_params["project_path"])
+        replaced: dict[str, tuple[str, str]] = {}
+        gone = set()
+        for run_id, record in tracking.unfinished_runs(project).items():
+            if record["tracking_uri"] != self._uri:
+                continue
+            try:
+                status = self._client.get_run(run_id).info.status
+            except MlflowException as error:  # deleted since, or a new store at that URI
+                if error.error_code != "RESOURCE_DOES_NOT_EXIST":
+                    raise
+                gone.add(run_id)
+                continue
+            if status == "RUNNING":
+                self._client.set_terminated(run_id, status="FAILED")
+                log.warning(
+                    "MLflow run %s (%s) was left open when its tracking server went away: "
+                    "marked FAILED",
+                    run_id,
+                    record["name"],
+                )
+            namespace = record["namespace"]
+            if (
+                namespace in namespaces
+                and record["env"] == self._env
+                and f"{namespace}.history" in pipeline.all_outputs()
+            ):
+                replaced[record["namespace"]] = (run_id, record["name"])
+        tracking.forget_unfinished(project, gone | {run_id for run_id, _ in replaced.values()})
+        return replaced if self._adopt_unfinished else {}
 
     @hook_impl
     def after_dataset_loaded(self, dataset_name: str, data: Any, node) -> None:
@@ -170,28 +233,43 @@ class MlflowTracking:
         run = self._runs.get(namespace)
         if run is None or dataset_name not in run.free_inputs or dataset_name in run.hashed:
             return
-        with self._timed():
-            run.hashed.add(dataset_name)
-            md5 = self._data_hash(dataset_name)
-            if md5:
-                self._client.set_tag(run.run_id, f"data_hash.{short}", md5)
-                if short == "generator":
-                    run.generator_md5 = md5
+        run.hashed.add(dataset_name)
+        md5 = self._data_hash(dataset_name)
+        if md5:
+            self._track(
+                run,
+                f"tag data_hash.{short}",
+                self._client.set_tag,
+                run.run_id,
+                f"data_hash.{short}",
+                md5,
+            )
+            if short == "generator":
+                run.generator_md5 = md5
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data: Any, node) -> None:
-        namespace, short = _split(dataset_name)
-        run = self._runs.get(namespace)
+        """Log a node's outputs once all of them are saved: a slow or lost server then never
+        stands between the saves of one node (Generator.h5 beside an older history.csv)."""
+        run = self._runs.get(_split(dataset_name)[0])
         if run is None:
             return
-        with self._timed():
-            self._log_output(run, short, dataset_name, data)
+        key = node.name if node is not None else dataset_name  # None: gan_pipeline.log_outputs
+        saved = self._saved.setdefault(key, [])
+        saved.append((dataset_name, data))
+        if node is not None and len(saved) < len(node.outputs):
+            return
+        del self._saved[key]
+        for name, each in saved:
+            short = _split(name)[1]
+            self._remember(run, short, name, each)
+            if logger := self._logger(run, short, name, each):
+                self._track(run, self._label(name), logger)
 
     @hook_impl
     def after_pipeline_run(self, run_params, run_result, pipeline, catalog) -> None:
         for namespace, run in self._runs.items():
-            with self._timed():
-                self._finish(namespace, run)
+            self._finish(namespace, run)
         if self._runs:
             log.info("MLflow tracking took %.1f s in this run", self._seconds)
         self._runs = {}
@@ -202,9 +280,67 @@ class MlflowTracking:
 
     def _abandon(self, status: str) -> None:
         """End the open runs as FAILED (an exception) or KILLED (a signal, Ctrl-C)."""
-        for run in self._runs.values():
-            self._client.set_terminated(run.run_id, status=status)
+        for namespace, run in self._runs.items():
+            self._track(run, None, self._client.set_terminated, run.run_id, status)
+            if self._lost is not None:
+                self._give_up(namespace, run)
         self._runs = {}
+
+    def _track(self, run: _NamespaceRun, what: str | None, call, *args) -> None:
+        """One MLflow call, best-effort: after the first failure the rest of the run's calls
+        are skipped (``what`` they would log listed in ``run.not_logged``) instead of each
+        paying the timeout."""
+        if self._lost is None:
+            try:
+                with self._timed():
+                    call(*args)
+                return
+            except Exception as error:  # the store's own error types vary (HTTP, SQLAlchemy)
+                self._lost = error
+                log.info(
+                    "MLflow tracking to %s failed (%s): tracking is off for the rest of this "
+                    "run; training and saving go on",
+                    self._uri,
+                    tracking.first_line(error),
+                )
+        if what:
+            run.not_logged.append(what)
+
+    def _give_up(self, namespace: str, run: _NamespaceRun) -> None:
+        """A run tracking was lost in: one quick try to mark it FAILED, a note for the next
+        run and for ``log_outputs``, and the one warning that says what is missing."""
+        project = Path(self._run_params["project_path"])
+        record = {"tracking_uri": self._uri, "namespace": namespace, "env": self._env}
+        tracking.remember_unfinished(project, run.run_id, record | {"name": run.name})
+        try:
+            with tracking.http_settings(max_retries=0, timeout_s=5):
+                self._client.set_terminated(run.run_id, status="FAILED")
+            status = "marked FAILED"
+        except Exception:  # still unreachable
+            status = "the next run marks it FAILED"
+        env = f" --env {self._env}" if self._env else ""
+        log.warning(
+            "MLflow tracking to %s failed (%s): run %s (%s) lacks %s; %s. The outputs are "
+            "saved; once the server answers, `python -m gan_pipeline.log_outputs --namespace "
+            "%s%s` logs them",
+            self._uri,
+            tracking.first_line(self._lost),
+            run.run_id,
+            run.name,
+            ", ".join(run.not_logged),
+            status,
+            namespace,
+            env,
+        )
+
+    @property
+    def _env(self) -> str:
+        return self._run_params.get("env") or ""
+
+    def _label(self, dataset_name: str) -> str:
+        """What a user recognises of a dataset: its file name, else its catalog name."""
+        path = self._filepath(dataset_name)
+        return path.name if path else dataset_name
 
     @staticmethod
     def _tracks(namespace: str, catalog) -> bool:
@@ -217,39 +353,62 @@ class MlflowTracking:
         log.info("%s: not the chief of the multi-worker run, so not tracking it", namespace)
         return False
 
-    def _log_output(self, run: _NamespaceRun, short: str, dataset_name: str, data: Any) -> None:
-        """Route one saved node output to the MLflow call that fits it."""
-        client = self._client
-        if short == "data_info":
-            for key, value in _data_tags(data).items():
-                client.set_tag(run.run_id, key, value)
-        elif short == "metrics":
+    def _remember(self, run: _NamespaceRun, short: str, dataset_name: str, data: Any) -> None:
+        """What the end of the run needs of a saved output, whether or not it gets logged."""
+        if short == "metrics":
             run.fd = float(data["fd"]) if "fd" in data else None
-            client.log_batch(run.run_id, metrics=tracking.final_metrics(data, run.last_step))
         elif short == "generator":
             run.generator = data
             run.generator_md5 = self._data_hash(dataset_name)
-            self._log_file(run, dataset_name)
-        elif isinstance(data, pd.DataFrame) and "step" in data:
-            run.last_step = int(data["step"].max())
-            client.log_batch(run.run_id, metrics=tracking.history_metrics(data))
-            self._log_file(run, dataset_name)
-        elif isinstance(data, Figure | Image.Image):
-            self._log_file(run, dataset_name)  # the PNG the catalog wrote; no second render
-        elif (
+        elif isinstance(data, pd.DataFrame) and "step" in data and len(data):
+            # The history, quality and speed tables; quality may have no row yet.
+            run.last_step = max(run.last_step, int(data["step"].max()))
+
+    def _logger(self, run: _NamespaceRun, short: str, dataset_name: str, data: Any):
+        """The MLflow call that fits one saved node output, or None if it is not logged."""
+        client = self._client
+        if short == "data_info":
+            tags = [RunTag(key, value) for key, value in _data_tags(data).items()]
+            return partial(client.log_batch, run.run_id, tags=tags)
+        if short == "metrics":
+            metrics = tracking.final_metrics(data, run.last_step)
+            return partial(client.log_batch, run.run_id, metrics=metrics)
+        if isinstance(data, pd.DataFrame) and "step" in data:
+            return partial(self._log_history, run, dataset_name, data)
+        if short == "generator" or data is None or isinstance(data, Figure | Image.Image):
+            # The file the catalog wrote (no second render); None: a save-only dataset's file.
+            return partial(self._log_file, run, dataset_name)
+        if (
             isinstance(data, dict)
             and data
             and all(isinstance(v, Image.Image) for v in data.values())
         ):
-            for key, image in data.items():
-                step = tracking.grid_step(key)
-                if step is None:
-                    client.log_image(run.run_id, image, artifact_file=f"{short}/{key}.png")
-                else:
-                    client.log_image(run.run_id, image, key=short, step=step)
+            return partial(self._log_images, run, short, data)
+        return None
+
+    def _log_history(self, run: _NamespaceRun, dataset_name: str, history: pd.DataFrame) -> None:
+        self._client.log_batch(run.run_id, metrics=tracking.history_metrics(history))
+        self._log_file(run, dataset_name)
+
+    def _log_images(self, run: _NamespaceRun, short: str, images: dict[str, Image.Image]) -> None:
+        """Sample grids keyed ``step_000250`` as a stepped image history, others as files."""
+        for key, image in images.items():
+            step = tracking.grid_step(key)
+            if step is None:
+                self._client.log_image(run.run_id, image, artifact_file=f"{short}/{key}.png")
+            else:
+                self._client.log_image(run.run_id, image, key=short, step=step)
 
     def _finish(self, namespace: str, run: _NamespaceRun) -> None:
         """Log (and register) the generator, move the ``best`` alias, close the run."""
+        if run.generator is not None or run.fd is not None:
+            what = "the generator model" if run.generator is not None else "the @best alias"
+            self._track(run, what, self._log_model, namespace, run)
+        self._track(run, None, self._client.set_terminated, run.run_id)
+        if self._lost is not None:
+            self._give_up(namespace, run)
+
+    def _log_model(self, namespace: str, run: _NamespaceRun) -> None:
         # Unregistered (`register_model: false`, the test env): the model is logged with the
         # run, and no registered version or alias is touched.
         name = f"{namespace}-generator" if self._settings["register_model"] else None
@@ -271,7 +430,6 @@ class MlflowTracking:
             log.info(
                 "%s version %s is now @%s (fd %.4g)", name, version, tracking.BEST_ALIAS, run.fd
             )
-        self._client.set_terminated(run.run_id)
 
     def _log_file(self, run: _NamespaceRun, dataset_name: str) -> None:
         """Attach the file a dataset was saved to, if it has one."""

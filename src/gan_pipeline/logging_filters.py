@@ -49,3 +49,9 @@ class ExpectedNodeFailures(logging.Filter):
             str(record.msg).startswith("Node %s failed with error")
             and expected_cause(sys.exc_info()[1]) is not None
         )
+
+
+# urllib3 logs each retry of a request to a tracking server that went away ("Retrying
+# (Retry(total=1, ...)) after connection broken by ... Connection refused"); the tracking hook
+# reports the lost server once, with what was not logged (docs/reliability.md).
+URLLIB3_RETRIES = DropExpected([r"^Retrying \(Retry\(total="])

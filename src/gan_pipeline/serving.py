@@ -65,7 +65,9 @@ class GeneratorService:
             )
         if not np.isfinite(latents).all():
             raise _bad_request("Latent vectors must be finite numbers; got NaN or infinity.")
-        return self.generator.predict(latents, verbose=0)
+        # A direct call: Keras' predict() sets up an input pipeline on every call, 78 ms
+        # against 6.5 ms for four default MNIST images (docs/serving-and-generating.md).
+        return np.asarray(self.generator(latents, training=False))
 
 
 def _bad_request(message: str) -> MlflowException:

@@ -5,14 +5,15 @@ Imports no Kedro: ``hooks.py`` maps Kedro's datasets and run events onto these f
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import git
 import mlflow
@@ -31,6 +32,9 @@ BEST_ALIAS = "best"
 # Which process made a run, so a later run can tell a run still going from one a kill -9 ended.
 PID_TAG = "process.pid"
 HOST_TAG = "process.host"
+# Runs a lost tracking server left open, in the project root (git-ignored): the next run marks
+# them FAILED, `python -m gan_pipeline.log_outputs` logs their outputs afterwards.
+UNFINISHED_FILE = ".mlflow-unfinished.json"
 
 
 class TrackingUnavailableError(ExpectedError, RuntimeError):
@@ -58,14 +62,9 @@ def artifact_location(tracking_uri: str, experiment_name: str) -> str | None:
 def connect(tracking_uri: str, experiment_name: str, timeout_s: int = 10) -> str:
     """Id of ``experiment_name`` in ``tracking_uri`` (created if missing), or a clear error.
 
-    One request without retries: MLflow's default retries with backoff would take minutes to
-    report a server that is down. These variables are read per request, so patching the
-    environment for the duration of this call is enough.
+    One request without retries: even the project's bounded retries (conf/base/mlflow.yml) would
+    delay the report of a server that is down before anything ran.
     """
-    no_retries = {
-        "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
-        "MLFLOW_HTTP_REQUEST_TIMEOUT": str(timeout_s),
-    }
     client = mlflow.MlflowClient(tracking_uri)
 
     def find_or_create() -> str:
@@ -76,7 +75,7 @@ def connect(tracking_uri: str, experiment_name: str, timeout_s: int = 10) -> str
             experiment_name, artifact_location(tracking_uri, experiment_name)
         )
 
-    with mock.patch.dict(os.environ, no_retries):
+    with http_settings(max_retries=0, timeout_s=timeout_s):
         try:
             return find_or_create()
         except Exception:  # the store's own error type varies (HTTP, SQLAlchemy, ...)
@@ -89,6 +88,26 @@ def connect(tracking_uri: str, experiment_name: str, timeout_s: int = 10) -> str
                 raise TrackingUnavailableError(
                     f"MLflow tracking store {tracking_uri} cannot be reached: {error}"
                 ) from error
+
+
+@contextmanager
+def http_settings(max_retries: int, timeout_s: int) -> Iterator[None]:
+    """MLflow's retries and timeout for the HTTP requests of a block (MLflow reads these
+    variables on every request), the process's own settings restored after it."""
+    settings = {
+        "MLFLOW_HTTP_REQUEST_MAX_RETRIES": str(max_retries),
+        "MLFLOW_HTTP_REQUEST_TIMEOUT": str(timeout_s),
+    }
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name)
+            else:
+                os.environ[name] = value
 
 
 def unavailable(tracking_uri: str, error: Exception) -> str:
@@ -107,6 +126,45 @@ def unavailable(tracking_uri: str, error: Exception) -> str:
         f"MLflow tracking store {tracking_uri} cannot be reached: {first}. Start the server or "
         "point MLFLOW_TRACKING_URI (or tracking_uri in conf/*/mlflow.yml) at a reachable store"
     )
+
+
+def first_line(error: BaseException, limit: int = 200) -> str:
+    """The root cause of an error, type and the start of its first line (MLflow's HTTP errors
+    wrap e.g. ``ConnectionRefusedError`` in hundreds of characters of connection-pool detail)."""
+    while (error.__cause__ or error.__context__) is not None:
+        error = error.__cause__ or error.__context__
+    text = (str(error).splitlines() or [""])[0]
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return f"{type(error).__name__}: {text}"
+
+
+def remember_unfinished(project: Path, run_id: str, record: dict[str, str]) -> None:
+    """Note ``run_id`` ({tracking_uri, namespace, env, name}) as left open by a lost server."""
+    records = unfinished_runs(project)
+    records[run_id] = record
+    _write_unfinished(project, records)
+
+
+def unfinished_runs(project: Path) -> dict[str, dict[str, str]]:
+    """The runs ``remember_unfinished`` noted in ``project`` and nothing has closed since."""
+    path = Path(project) / UNFINISHED_FILE
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def forget_unfinished(project: Path, run_ids: set[str]) -> None:
+    records = unfinished_runs(project)
+    if run_ids & records.keys():
+        _write_unfinished(project, {k: v for k, v in records.items() if k not in run_ids})
+
+
+def _write_unfinished(project: Path, records: dict[str, dict[str, str]]) -> None:
+    path = Path(project) / UNFINISHED_FILE
+    if not records:
+        path.unlink(missing_ok=True)
+        return
+    scratch = path.with_suffix(f".{os.getpid()}.tmp")
+    scratch.write_text(json.dumps(records, indent=1) + "\n")
+    scratch.replace(path)  # atomic: a reader sees the old list or the new one
 
 
 def process_tags() -> dict[str, str]:

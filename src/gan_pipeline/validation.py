@@ -24,6 +24,11 @@ class ParameterError(ExpectedError, ValueError):
     """Parameters or names that the run cannot use; nothing was run or written."""
 
 
+class MissingInputError(ParameterError):
+    """A file the run reads is not there yet (a generator not trained); one line per dataset
+    with the file and the command that makes it. Nothing was run or written."""
+
+
 def check_parameters(read: Mapping[str, Any], overrides: Mapping[str, Any]) -> list[str]:
     """Problems with the parameters a run's nodes ``read`` (``mnist.train`` -> its value) and
     with the ``--params`` ``overrides`` (nested): every schema'd group against its settings,

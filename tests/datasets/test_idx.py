@@ -18,7 +18,7 @@ def test_reads_official_t10k_files(mnist_dir):
     assert 0.1 < (images > 128).mean() < 0.2
 
 
-def test_published_checksum_of_shared_files(mnist_dir):
+def test_published_checksum_of_the_committed_files(mnist_dir):
     digest = hashlib.md5((mnist_dir / "t10k-labels-idx1-ubyte.gz").read_bytes()).hexdigest()
     assert digest == "ec29112dd5afa0611ce80d1b7f02629c"
 

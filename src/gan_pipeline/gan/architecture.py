@@ -19,8 +19,9 @@ MAX_BLOCKS = 5
 # Cap on base * base * channels of the generator's first (dense) feature map. The dense layer
 # has latent_dim times that many weights: 300 = 75 x 2 x 2 would need 75 * 75 * 128 * 100 =
 # 72M weights at width 32. 75 is odd, so a smaller learned base cannot reach it by doubling;
-# instead the base map gets fewer channels (75 x 75 x 8 -> 4.5M weights, the size of the seed's
-# whole 300x300 generator). Small bases (MNIST's 7 x 7 x 128, 64's 4 x 4 x 16w) stay uncapped.
+# instead the base map gets fewer channels (75 x 75 x 8 -> 4.5M weights, the size of the
+# original script's whole 300x300 generator). Small bases (MNIST's 7 x 7 x 128, 64's
+# 4 x 4 x 16w) stay uncapped.
 MAX_BASE_UNITS = 2**16
 LABEL_EMBEDDING = 16  # width of a class label's embedding in a conditional generator
 

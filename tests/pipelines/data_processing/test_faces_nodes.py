@@ -1,4 +1,4 @@
-"""Faces preprocessing on the seed's 24 photos and on generated bad and unusual files."""
+"""Faces preprocessing on the 24 example photos and on generated bad and unusual files."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 import yaml
 from kedro.io import AbstractDataset
 from PIL import Image
+from real_data import EXAMPLE_PHOTOS
 
 from gan_pipeline.pipelines.data_processing.nodes import (
     BadImageError,
@@ -21,7 +22,6 @@ from gan_pipeline.pipelines.data_processing.nodes import (
 )
 
 PROJECT = Path(__file__).resolve().parents[3]
-SEED_PHOTOS = PROJECT.parent / "shared" / "data" / "faces_seed"
 
 
 def load_folder(folder: Path) -> dict:
@@ -39,12 +39,12 @@ def encode(image: Image.Image, fmt: str, **save_args) -> bytes:
 
 @pytest.fixture
 def photos(tmp_path) -> Path:
-    """A writable copy of the 24 seed photos."""
-    assert len(list(SEED_PHOTOS.glob("*.jpg"))) == 24, f"missing real test data in {SEED_PHOTOS}"
-    return Path(shutil.copytree(SEED_PHOTOS, tmp_path / "faces"))
+    """A writable copy of the 24 example photos."""
+    assert len(list(EXAMPLE_PHOTOS.glob("*.jpg"))) == 24, f"missing test data in {EXAMPLE_PHOTOS}"
+    return Path(shutil.copytree(EXAMPLE_PHOTOS, tmp_path / "faces"))
 
 
-def test_seed_photos_become_black_padded_squares_in_unit_range(photos):
+def test_example_photos_become_black_padded_squares_in_unit_range(photos):
     images, info, skipped = preprocess_faces(load_folder(photos), {"image_size": 32})
     assert images.shape == (24, 32, 32, 3) and images.dtype == np.float32
     assert images.min() >= -1.0 and images.max() <= 1.0
@@ -93,7 +93,7 @@ def test_crop_keeps_the_centre_square():
 def test_face_crop_follows_the_face(name):
     """The photo at two corners of a larger white canvas: the centre crops show different
     parts of it, the face crops the same face."""
-    photo = Image.open(SEED_PHOTOS / name).convert("RGB")
+    photo = Image.open(EXAMPLE_PHOTOS / name).convert("RGB")
     width, height = photo.width * 13 // 10, photo.height * 13 // 10
     squares = {}
     for fit in ("crop", "face"):
@@ -112,7 +112,7 @@ def test_face_crop_zooms_in_and_pads_past_the_edges():
     """girl_6.jpg (1200x1800, white background, the face about 650 px wide): a margin of 1
     keeps the face alone, no background; a margin of 4 reaches past the photo's sides, which
     get the pad colour."""
-    data = (SEED_PHOTOS / "girl_6.jpg").read_bytes()
+    data = (EXAMPLE_PHOTOS / "girl_6.jpg").read_bytes()
     crop = prepare_photo(data, FaceOptions(image_size=64, fit="crop"))
     face = prepare_photo(data, FaceOptions(image_size=64, fit="face", face_margin=1.0))
     wide = prepare_photo(data, FaceOptions(image_size=64, fit="face", face_margin=4.0))
@@ -124,7 +124,7 @@ def test_face_crop_zooms_in_and_pads_past_the_edges():
 
 def test_a_photo_without_a_face_is_skipped_or_stops_the_run(caplog):
     files = {
-        "man_5.jpg": (SEED_PHOTOS / "man_5.jpg").read_bytes,
+        "man_5.jpg": (EXAMPLE_PHOTOS / "man_5.jpg").read_bytes,
         "stripes.png": lambda: encode(stripes().resize((300, 300)), "PNG"),
     }
     options = {"image_size": 16, "fit": "face"}
@@ -205,7 +205,7 @@ def test_rgba_is_composited_on_the_pad_colour():
 
 @pytest.fixture
 def bad_files(photos) -> dict[str, str]:
-    """Adds one file of every bad kind next to the seed photos; returns name -> reason."""
+    """Adds one file of every bad kind next to the example photos; returns name -> reason."""
     seed = (photos / "girl_1.jpg").read_bytes()
     (photos / "truncated.jpg").write_bytes(seed[: len(seed) // 2])
     (photos / "random.jpg").write_bytes(np.random.default_rng(0).bytes(4096))

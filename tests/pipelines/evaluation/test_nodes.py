@@ -1,4 +1,4 @@
-"""Evaluation nodes on real data with known answers: MNIST digits and the seed's face photos."""
+"""Evaluation nodes on real data with known answers: MNIST digits and the example face photos."""
 
 import warnings
 from dataclasses import replace
@@ -151,15 +151,15 @@ def test_render_samples_makes_a_grid_and_an_interpolation_strip():
 
 
 def test_quality_plot_draws_each_curve_and_marks_the_best_step():
-    history = pd.DataFrame(
+    quality = pd.DataFrame(
         {
-            "step": [1, 2, 3, 4, 5, 6],
-            "fd": [np.nan, 9.0, np.nan, 4.0, np.nan, 6.0],
-            "kid": [np.nan, 0.3, np.nan, 0.1, np.nan, 0.2],
-            "coverage": [np.nan, 3, np.nan, 9, np.nan, 10],
+            "step": [2, 4, 6],
+            "fd": [9.0, 4.0, 6.0],
+            "kid": [0.3, 0.1, 0.2],
+            "coverage": [3, 9, 10],
         }
     )
-    figure = plot_quality(history)
+    figure = plot_quality(quality)
     assert [axes.get_title() for axes in figure.axes] == [
         "Frechet distance (lower is better)",
         "KID (lower is better)",
@@ -168,4 +168,4 @@ def test_quality_plot_draws_each_curve_and_marks_the_best_step():
     assert list(figure.axes[0].lines[0].get_xdata()) == [2, 4, 6]
     assert figure.axes[0].get_legend().get_texts()[0].get_text() == "best: step 4"
     with pytest.raises(ValueError, match="quality monitor"):
-        plot_quality(history[["step"]])
+        plot_quality(quality[["step"]])

@@ -229,20 +229,20 @@ def render_real(images: np.ndarray, params: dict[str, Any]) -> Image.Image:
     return to_pil(make_grid(images[np.sort(chosen)]))
 
 
-def plot_quality(history: pd.DataFrame) -> Figure:
+def plot_quality(quality: pd.DataFrame) -> Figure:
     """In-training quality curves against step, the best step marked where lower is better."""
-    columns = [column for column in QUALITY_CURVES if column in history]
+    columns = [column for column in QUALITY_CURVES if column in quality]
     if not columns:
         raise ValueError(
-            f"history has none of the quality columns {list(QUALITY_CURVES)}: was training "
-            "run with the quality monitor (evaluation.during_training)?"
+            f"the in-training quality has none of the columns {list(QUALITY_CURVES)}: was "
+            "training run with the quality monitor (evaluation.during_training)?"
         )
     # A bare Figure, not pyplot: no global figure registry to leak across runs.
     figure = Figure(figsize=(4.2 * len(columns), 3.6), layout="tight")
     for axes, column in zip(
         figure.subplots(1, len(columns), squeeze=False)[0], columns, strict=True
     ):
-        points = history[["step", column]].dropna()
+        points = quality[["step", column]].dropna()
         axes.plot(points["step"], points[column], marker="o", markersize=3)
         if column in MARKED_CURVES and len(points):
             best = points.loc[points[column].idxmin()]

@@ -64,7 +64,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 outputs="real_grid",
                 name="render_real",
             ),
-            Node(plot_quality, inputs="history", outputs="quality_plot", name="plot_quality"),
+            Node(plot_quality, inputs="quality", outputs="quality_plot", name="plot_quality"),
         ]
     )
     return sum((Pipeline(scoring, namespace=name) for name in DATASETS), Pipeline([]))

@@ -21,7 +21,15 @@ def training(dataset: str) -> Pipeline:
             Node(
                 train_gan,
                 inputs=inputs + (["labels"] if dataset in LABELLED else []),
-                outputs=["generator", "generator_best", "discriminator", "history", "sample_grids"],
+                outputs=[
+                    "generator",
+                    "generator_best",
+                    "discriminator",
+                    "history",
+                    "quality",
+                    "speed",
+                    "sample_grids",
+                ],
                 name="train",
             ),
             Node(plot_losses, inputs="history", outputs="loss_plot", name="plot_losses"),
