@@ -51,3 +51,20 @@ def kedro_mnist_training(params: str) -> list[str]:
         "--params",
         params,
     ]
+
+
+def kedro_run(*args: str) -> list[str]:
+    """`kedro run --env test` with more of Kedro's options."""
+    return [sys.executable, "-m", "kedro", "run", "--env", "test", *args]
+
+
+def expected_error(run: subprocess.CompletedProcess, project: Path) -> str:
+    """The message that a `kedro run` ended with on an expected error, once checked that it
+    printed no traceback and sent the traceback to the project's info.log."""
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output[-3000:]
+    assert "Traceback" not in output, output[-3000:]
+    error, _, where = run.stderr.strip().rpartition("\n")
+    assert where == f"(traceback in {project / 'info.log'})", run.stderr[-3000:]
+    assert "Traceback (most recent call last)" in (project / "info.log").read_text()
+    return error[error.index("Error: ") :]

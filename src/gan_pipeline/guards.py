@@ -1,6 +1,7 @@
 """Kedro hooks that stop a run before any node runs or anything is written: unknown pipeline or
 namespace names, bad parameters (``validation.py``), a generate run without a trained generator,
-and a training already running into the same checkpoint folder (``gan/lock.py``).
+and a training already running into the same checkpoint folder (``gan/lock.py``); and SIGTERM
+made a logged, resumable stop (``gan/stopping.py``).
 
 Registered after the other hooks in ``settings.py``, so pluggy calls them first: an error here
 comes before an MLflow run is created.
@@ -19,6 +20,7 @@ from kedro.framework.project import settings
 from gan_pipeline import datasets_registry, validation
 from gan_pipeline.gan.cluster import is_chief_task
 from gan_pipeline.gan.lock import TrainingLock
+from gan_pipeline.gan.stopping import stop_on_sigterm
 
 PIPELINES_PACKAGE = Path(__file__).parent / "pipelines"
 
@@ -111,6 +113,7 @@ class RunGuards:
         root = Path(run_params["project_path"])
         if missing := untrained(pipeline, catalog, run_params["env"], root):
             raise validation.MissingInputError("\n".join(missing.values()))
+        stop_on_sigterm()
         trained = {node.namespace for node in pipeline.nodes if node.name.endswith(".train")}
         for namespace in sorted(trained):
             train = read[f"{namespace}.train"]

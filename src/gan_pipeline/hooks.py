@@ -17,8 +17,6 @@ import atexit
 import contextlib
 import logging
 import os
-import signal
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -136,12 +134,10 @@ class MlflowTracking:
                 f"{problem}. Nothing was run. `tracking: optional` in conf/*/mlflow.yml runs "
                 "without tracking."
             ) from error
-        # A SIGTERM ends the process through Python's exit, so its runs are marked KILLED
-        # (atexit) like a Ctrl-C's; a kill -9 leaves them to the next run's clean-up.
+        # A SIGTERM ends the process through Python's exit (gan/stopping.py), so its runs are
+        # marked KILLED (atexit) like a Ctrl-C's; a kill -9 leaves them to the next run's clean-up.
         atexit.unregister(self._abandon)  # once per process, however many runs it makes
         atexit.register(self._abandon, "KILLED")
-        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, _exit_on_sigterm)
         self._seconds += time.perf_counter() - started
         log.info("MLflow tracking to %s (experiment %s)", uri, self._settings["experiment_name"])
 
@@ -458,11 +454,6 @@ class MlflowTracking:
             yield
         finally:
             self._seconds += time.perf_counter() - started
-
-
-def _exit_on_sigterm(signum, frame) -> None:
-    """SIGTERM as an ordinary exit (status 143), so atexit handlers still run."""
-    sys.exit(128 + signum)
 
 
 def _split(dataset_name: str) -> tuple[str, str]:

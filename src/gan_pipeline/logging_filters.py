@@ -1,4 +1,5 @@
-"""Expected log noise, dropped by its exact message so that every other warning still shows.
+"""Expected log noise, dropped by its exact message (a failed node's, by its error) so that every
+other warning still shows.
 
 `settings.py` attaches these filters, so every Kedro command of the project (run, viz, jupyter,
 a KedroSession in a test) has them. Kedro's `conf/logging.yml` cannot: it refuses filter classes
@@ -9,6 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+
+from gan_pipeline.errors import expected_cause
 
 
 class DropExpected(logging.Filter):
@@ -33,6 +37,19 @@ KERAS_HDF5_SAVES = DropExpected(
         r"^You are saving your model as an HDF5 file via `model\.save\(\)`",
     ]
 )
+
+
+class ExpectedNodeFailures(logging.Filter):
+    """Drops Kedro's "Node ... failed with error" record when the error is an expected one:
+    ``kedro run`` then prints its message once, as its last line (cli.py). Kedro logs the record
+    while handling the error, so the error is the one being handled."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            str(record.msg).startswith("Node %s failed with error")
+            and expected_cause(sys.exc_info()[1]) is not None
+        )
+
 
 # urllib3 logs each retry of a request to a tracking server that went away ("Retrying
 # (Retry(total=1, ...)) after connection broken by ... Connection refused"); the tracking hook

@@ -8,7 +8,11 @@ from kedro.config import OmegaConfigLoader
 from gan_pipeline.distribution_hook import MultiWorkerStartup
 from gan_pipeline.guards import RunGuards
 from gan_pipeline.hooks import MlflowTracking
-from gan_pipeline.logging_filters import KERAS_HDF5_SAVES, URLLIB3_RETRIES
+from gan_pipeline.logging_filters import (
+    KERAS_HDF5_SAVES,
+    URLLIB3_RETRIES,
+    ExpectedNodeFailures,
+)
 from gan_pipeline.session import ProjectSession
 
 # One MLflow run per dataset namespace per `kedro run` (docs/tracking.md);
@@ -33,5 +37,7 @@ CONFIG_LOADER_ARGS = {
 
 # Keras' warnings on every HDF5 save (logged through absl) are expected: logging_filters.py.
 logging.getLogger("absl").addFilter(KERAS_HDF5_SAVES)
+# An expected error's message is printed once, by `kedro run` (cli.py), not also by Kedro's node.
+logging.getLogger("kedro.pipeline.node").addFilter(ExpectedNodeFailures())
 # urllib3's line per retry to a lost tracking server: the tracking hook reports it once.
 logging.getLogger("urllib3.connectionpool").addFilter(URLLIB3_RETRIES)

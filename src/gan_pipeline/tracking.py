@@ -26,6 +26,8 @@ from mlflow.entities import Metric, Param
 from mlflow.models import Model, ModelSignature, infer_signature
 from mlflow.utils.mlflow_tags import MLFLOW_GIT_COMMIT
 
+from gan_pipeline.errors import ExpectedError
+
 BEST_ALIAS = "best"
 # Which process made a run, so a later run can tell a run still going from one a kill -9 ended.
 PID_TAG = "process.pid"
@@ -35,7 +37,7 @@ HOST_TAG = "process.host"
 UNFINISHED_FILE = ".mlflow-unfinished.json"
 
 
-class TrackingUnavailableError(RuntimeError):
+class TrackingUnavailableError(ExpectedError, RuntimeError):
     """The configured MLflow tracking store cannot be reached."""
 
 

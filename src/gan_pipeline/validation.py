@@ -9,6 +9,7 @@ import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from gan_pipeline.errors import ExpectedError
 from gan_pipeline.gan.config import Checked, ModelConfig, QualityConfig, TrainConfig, problems
 
 # Parameter groups (below the dataset namespace) and the settings they must be.
@@ -19,7 +20,7 @@ SCHEMAS: dict[str, type[Checked]] = {
 }
 
 
-class ParameterError(ValueError):
+class ParameterError(ExpectedError, ValueError):
     """Parameters or names that the run cannot use; nothing was run or written."""
 
 
@@ -33,16 +34,20 @@ def check_parameters(read: Mapping[str, Any], overrides: Mapping[str, Any]) -> l
     with the ``--params`` ``overrides`` (nested): every schema'd group against its settings,
     and every override that names nothing the run reads (a misspelt key or group)."""
     found = []
+    overridden = list(_paths(overrides))
     for name, value in sorted(read.items()):
         schema = SCHEMAS.get(name.partition(".")[2])
         if schema is None:
             continue
         if isinstance(value, Mapping):
-            found += problems(schema, value, prefix=f"{name}.")
+            given = frozenset(
+                path.removeprefix(f"{name}.") for path in overridden if path.startswith(f"{name}.")
+            )
+            found += problems(schema, value, prefix=f"{name}.", given=given)
         else:
             found.append(f"{name}: expected a mapping of settings, got {value!r}")
     known = sorted(_known_paths(read))
-    for path in _paths(overrides):
+    for path in overridden:
         if not any(_related(path, name) for name in read):
             near = difflib.get_close_matches(path, known, n=1)
             hint = f" (did you mean {near[0]}?)" if near else ""

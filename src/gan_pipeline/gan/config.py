@@ -52,8 +52,9 @@ class Checked:
             raise ValueError("; ".join(found))
 
     @staticmethod
-    def relations(settings: Mapping[str, Any]) -> list[str]:
-        """Problems between fields (all given, each valid on its own)."""
+    def relations(settings: Mapping[str, Any], given: frozenset[str] = frozenset()) -> list[str]:
+        """Problems between fields (all given, each valid on its own); ``given``: the keys the
+        user set on the command line, for relations that bend only for a default."""
         return []
 
 
@@ -81,7 +82,7 @@ class TrainConfig(Checked):
     batch_size: int = rule(64, low=1)
     lr_g: float = rule(2e-4, low=0, open_low=True)
     lr_d: float = rule(2e-4, low=0, open_low=True)
-    # > 0: both learning rates fall linearly to 0 over the last N steps
+    # > 0: both learning rates fall linearly to 0 over the last N steps (all of a shorter run)
     lr_decay_steps: int = rule(0, low=0)
     beta_1: float = rule(0.5, low=0, high=1, open_high=True)
     beta_2: float = rule(0.999, low=0, high=1, open_high=True)
@@ -120,14 +121,21 @@ class TrainConfig(Checked):
         if self.precision == "auto":  # resolved here so the run's folder key names the choice
             object.__setattr__(self, "precision", auto_precision())
 
+    @property
+    def decay_steps(self) -> int:
+        """Steps over which the rates fall: ``lr_decay_steps``, or the whole run when that is
+        shorter (``--params train.steps=300`` under a default decay of 1,000)."""
+        return min(self.lr_decay_steps, self.steps)
+
     @staticmethod
-    def relations(settings: Mapping[str, Any]) -> list[str]:
+    def relations(settings: Mapping[str, Any], given: frozenset[str] = frozenset()) -> list[str]:
         steps, every = settings["steps"], settings["checkpoint_every"]
+        decay = settings["lr_decay_steps"]
         found = []
         if steps % every:
             found.append(f"steps={steps} must be a multiple of checkpoint_every={every}")
-        if settings["lr_decay_steps"] > steps:
-            found.append(f"lr_decay_steps={settings['lr_decay_steps']} must be <= steps={steps}")
+        if "lr_decay_steps" in given and decay > steps:
+            found.append(f"lr_decay_steps={decay} (set by --params) must be <= steps={steps}")
         return found
 
 
@@ -144,7 +152,7 @@ class QualityConfig(Checked):
     batch_size: int = rule(500, low=1)
 
     @staticmethod
-    def relations(settings: Mapping[str, Any]) -> list[str]:
+    def relations(settings: Mapping[str, Any], given: frozenset[str] = frozenset()) -> list[str]:
         if settings["best_by"] not in settings["metrics"]:
             return [
                 f"best_by={settings['best_by']!r} must be in metrics {list(settings['metrics'])}"
@@ -152,9 +160,15 @@ class QualityConfig(Checked):
         return []
 
 
-def problems(config: type[Checked], values: Mapping[str, Any], prefix: str = "") -> list[str]:
+def problems(
+    config: type[Checked],
+    values: Mapping[str, Any],
+    prefix: str = "",
+    given: frozenset[str] = frozenset(),
+) -> list[str]:
     """Everything wrong with ``values`` as settings of ``config``: unknown keys (with the
-    nearest valid name), wrong types, values out of range; ``prefix`` names the group."""
+    nearest valid name), wrong types, values out of range; ``prefix`` names the group and
+    ``given`` holds the keys the user set on the command line."""
     known = {f.name: f for f in fields(config)}
     hints = typing.get_type_hints(config)
     found = []
@@ -172,7 +186,7 @@ def problems(config: type[Checked], values: Mapping[str, Any], prefix: str = "")
             found.append(f"{prefix}{key}={value!r}: {message}")
     if not found:
         settings = {name: each.default for name, each in known.items()} | dict(values)
-        found = [f"{prefix}{message}" for message in config.relations(settings)]
+        found = [f"{prefix}{message}" for message in config.relations(settings, given)]
     return found
 
 

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import zc.lockfile
 
+from gan_pipeline.errors import ExpectedError
+
 log = logging.getLogger(__name__)
 
 LOCK_NAME = "training.lock"
 
 
-class TrainingRunningError(RuntimeError):
+class TrainingRunningError(ExpectedError, RuntimeError):
     """Another process trains into the same checkpoint folder."""
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from gan_pipeline.gan.conditional import class_count
 from gan_pipeline.gan.config import ModelConfig, TrainConfig
 from gan_pipeline.gan.distribution import is_chief, make_strategy, writable_state_dir
 from gan_pipeline.gan.model import GAN, pack_labels
+from gan_pipeline.gan.stopping import Terminated
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +164,7 @@ def build_gan(
 
     def adam(lr: float) -> keras.optimizers.Optimizer:
         if train.lr_decay_steps:
-            lr = LinearTail(lr, train.steps, train.lr_decay_steps)
+            lr = LinearTail(lr, train.steps, train.decay_steps)
         optimizer = keras.optimizers.Adam(lr, beta_1=train.beta_1, beta_2=train.beta_2)
         if train.precision == "mixed_float16":
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
@@ -208,6 +210,14 @@ def train(
     classes = class_count(model, labels, len(images))
     if len(images) < train.batch_size:
         raise ValueError(f"{len(images)} images is fewer than one batch of {train.batch_size}")
+    if train.decay_steps < train.lr_decay_steps:
+        log.info(
+            "train.lr_decay_steps=%d is longer than this run's %d steps: the learning rates "
+            "fall to 0 over all %d",
+            train.lr_decay_steps,
+            train.steps,
+            train.steps,
+        )
     # Multi-worker collectives must be configured before any other TF work in the process.
     strategy = make_strategy(train.distribution, train.devices, train.collective_timeout_s)
     keras.utils.set_random_seed(train.seed)
@@ -247,25 +257,47 @@ def train(
             keras.utils.set_random_seed(train.seed + int(step.numpy()))
         resumed_from = int(step.numpy())
         if resumed_from < train.steps:
-            _fit(
-                gan,
-                make_dataset(
-                    images,
-                    train.batch_size,
-                    train.seed,
-                    labels if classes else None,
-                    train.mirror,
-                ),
-                train,
-                resumed_from,
-                [
-                    *callbacks,
-                    record,
-                    NonFiniteLossGuard(state_dir),
-                    Checkpointing(manager, step, record),
-                ],
-            )
+            with _stop_logged(record, manager):
+                _fit(
+                    gan,
+                    make_dataset(
+                        images,
+                        train.batch_size,
+                        train.seed,
+                        labels if classes else None,
+                        train.mirror,
+                    ),
+                    train,
+                    resumed_from,
+                    [
+                        *callbacks,
+                        record,
+                        NonFiniteLossGuard(state_dir),
+                        Checkpointing(manager, step, record),
+                    ],
+                )
     return TrainResult(gan.sampler, gan.discriminator, record.history(), record.grids, resumed_from)
+
+
+@contextmanager
+def _stop_logged(record: TrainingRecord, manager: tf.train.CheckpointManager) -> Iterator[None]:
+    """A SIGTERM or Ctrl-C during training says the step it reached and what a rerun resumes
+    from, then goes on stopping the process."""
+    try:
+        yield
+    except (KeyboardInterrupt, SystemExit) as stop:
+        cause = {Terminated: "SIGTERM", KeyboardInterrupt: "Ctrl-C"}.get(type(stop), "exit")
+        reached = int(record.rows[-1]["step"]) if record.rows else 0
+        saved = manager.latest_checkpoint
+        if saved:
+            resume = (
+                f"checkpoint at step {saved.rsplit('-', 1)[1]} in {Path(saved).parent}; "
+                "rerun the same command to resume"
+            )
+        else:
+            resume = "no checkpoint yet; a rerun starts over"
+        log.warning("%s: stopping at step %d; %s", cause, reached, resume)
+        raise
 
 
 def _fit(gan, data: tf.data.Dataset, train: TrainConfig, resumed_from: int, callbacks) -> None:

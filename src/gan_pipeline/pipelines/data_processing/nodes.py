@@ -12,6 +12,7 @@ import numpy as np
 from kedro.io import DatasetError
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from gan_pipeline.errors import ExpectedError
 from gan_pipeline.pipelines.data_processing.face_box import NoFaceError, face_square
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class FaceOptions:
             raise ValueError(f"faces.preprocess.pad_color={self.pad_color!r}; want [R, G, B] 0-255")
 
 
-class BadImageError(ValueError):
+class BadImageError(ExpectedError, ValueError):
     """A file that cannot be used as a training photo; the message says why."""
 
 
@@ -180,7 +181,7 @@ def preprocess_faces(
             log.warning("Skipping photo %s: %s", name, error)
             skipped.append({"file": name, "reason": str(error)})
     if not images:
-        raise ValueError(
+        raise BadImageError(
             f"None of the {len(photos)} files is a usable photo (see the warnings). {FACES_HELP}"
         )
     info = {
