@@ -13,12 +13,11 @@ import pytest
 from commands import expected_error, kedro_run
 from kedro.io import DatasetError
 from loopback import free_port
+from real_data import EXAMPLE_PHOTOS
 
 from gan_pipeline.datasets.errors import InputFileError
 from gan_pipeline.errors import ExpectedError, expected_cause
 from gan_pipeline.gan.lock import TrainingRunningError
-
-SEED_PHOTOS = Path(__file__).resolve().parents[2] / "shared" / "data" / "faces_seed"
 
 
 def test_an_expected_error_is_found_through_the_errors_raised_from_it():
@@ -53,7 +52,7 @@ def corrupt_idx(project: Path, mnist_dir: Path) -> list[str]:
 
 
 def bad_photo(project: Path, mnist_dir: Path) -> list[str]:
-    shutil.copytree(SEED_PHOTOS, project / "data/01_raw/faces")
+    shutil.copytree(EXAMPLE_PHOTOS, project / "data/01_raw/faces")
     (project / "data/01_raw/faces/zz_notes.jpg").write_text("not a photo")
     params = "faces.preprocess.on_bad_image=fail"
     return ["--pipelines", "data_processing", "--namespaces", "faces", "--params", params]
