@@ -381,9 +381,9 @@ def test_a_damaged_store_is_named_and_tracking_optional_runs_without_it(project_
 
 
 def mlflow_server(project: Path, port: int, log: Path) -> subprocess.Popen:
-    """A real `mlflow server` on 127.0.0.1:``port`` with its store in ``project`` (STACK.md:
-    one worker answers /health in ~12 s), in a process group of its own so it can be killed
-    whole, as a crash would."""
+    """A real `mlflow server` on 127.0.0.1:``port`` with its store in ``project`` (one
+    worker answers /health in ~12 s, four in ~31 s), in a process group of its own so it can
+    be killed whole, as a crash would."""
     command = [str(BIN / "mlflow"), "server", "--backend-store-uri"]
     command += [f"sqlite:///{project / 'server.db'}", "--artifacts-destination"]
     command += [str(project / "server-artifacts"), "--host", "127.0.0.1", "--port", str(port)]
