@@ -10,33 +10,30 @@ import joblib
 from real_data import PROJECT
 
 
+def python_module(clone, *args: str) -> subprocess.CompletedProcess:
+    """``python -m ARGS`` of this .venv in ``clone``, on the clone's own code (not this
+    checkout's src/, which the editable install points at)."""
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=clone,
+        env={**os.environ, "PYTHONPATH": str(clone / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_a_clone_alone_runs_the_data_tests_and_the_faces_example(tmp_path):
     clone = tmp_path / "gan-pipeline"
     subprocess.run(["git", "clone", "-q", str(PROJECT), str(clone)], check=True)
     assert [path.name for path in tmp_path.iterdir()] == ["gan-pipeline"]
-    # The clone's own code, not the editable install's (this checkout's src/).
-    env = {**os.environ, "PYTHONPATH": str(clone / "src")}
 
-    data_test = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/datasets"],
-        cwd=clone,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    data_test = python_module(clone, "pytest", "-q", "-p", "no:cacheprovider", "tests/datasets")
     assert data_test.returncode == 0, data_test.stdout[-3000:]
     assert " passed" in data_test.stdout and "error" not in data_test.stdout.splitlines()[-1]
 
     # As a newcomer types it: the default run of the faces namespace, on the example photos.
-    faces_run = subprocess.run(
-        [sys.executable, "-m", "kedro", "run", "--env=test", "--namespaces=faces"],
-        cwd=clone,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    faces_run = python_module(clone, "kedro", "run", "--env=test", "--namespaces=faces")
     assert faces_run.returncode == 0, faces_run.stderr[-3000:]
     # The log file, not the console: Rich wraps console lines at the terminal's width.
     assert "using the 24 example photos in 'examples/faces'" in (clone / "info.log").read_text()
