@@ -17,7 +17,7 @@ from real_data import EXAMPLE_PHOTOS
 
 from gan_pipeline.datasets.errors import InputFileError
 from gan_pipeline.errors import ExpectedError, expected_cause
-from gan_pipeline.gan.lock import TrainingRunningError
+from gan_pipeline.run.lock import TrainingRunningError
 
 
 def test_an_expected_error_is_found_through_the_errors_raised_from_it():

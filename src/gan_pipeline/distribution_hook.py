@@ -12,19 +12,19 @@ from typing import Any
 from kedro.framework.hooks import hook_impl
 from kedro.pipeline import Pipeline
 
+from gan_pipeline.run.plan import namespaces
+
 
 class MultiWorkerStartup:
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline, catalog) -> None:
-        parameters = catalog.load("parameters")
-        for namespace in {node.namespace for node in pipeline.nodes if node.namespace}:
-            train = parameters.get(namespace, {}).get("train", {})
-            if train.get("distribution") == "multi_worker":
+        for namespace in namespaces(pipeline, catalog):
+            if namespace.multi_worker:
                 # Imported only here: they pull in TensorFlow.
                 from gan_pipeline.gan.distribution import make_strategy  # noqa: PLC0415
                 from gan_pipeline.gan.training import TrainConfig  # noqa: PLC0415
 
                 # The same arguments the training node will pass, so it gets this instance.
-                config = TrainConfig(**train)
+                config = TrainConfig(**namespace.train)
                 make_strategy(config.distribution, config.devices, config.collective_timeout_s)
                 return

@@ -1,7 +1,6 @@
 """Kedro hooks that stop a run before any node runs or anything is written: unknown pipeline or
-namespace names, bad parameters (``validation.py``), a generate run without a trained generator,
-and a training already running into the same checkpoint folder (``gan/lock.py``); and SIGTERM
-made a logged, resumable stop (``gan/stopping.py``).
+namespace names, bad parameters (``validation.py``) and a generate run without a trained
+generator. (The training lock and SIGTERM are ``lifecycle.py``'s.)
 
 Registered after the other hooks in ``settings.py``, so pluggy calls them first: an error here
 comes before an MLflow run is created.
@@ -9,7 +8,6 @@ comes before an MLflow run is created.
 
 from __future__ import annotations
 
-import atexit
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +16,6 @@ from kedro.framework.hooks import hook_impl
 from kedro.framework.project import settings
 
 from gan_pipeline import datasets_registry, validation
-from gan_pipeline.gan.cluster import is_chief_task
-from gan_pipeline.gan.lock import TrainingLock
-from gan_pipeline.gan.stopping import stop_on_sigterm
 
 PIPELINES_PACKAGE = Path(__file__).parent / "pipelines"
 
@@ -82,9 +77,6 @@ def _has_gpu() -> bool:
 
 
 class RunGuards:
-    def __init__(self) -> None:
-        self._locks: list[TrainingLock] = []
-
     @hook_impl
     def after_context_created(self, context) -> None:
         """``kedro run --pipelines/--namespaces`` names checked against the project's, before
@@ -113,27 +105,3 @@ class RunGuards:
         root = Path(run_params["project_path"])
         if missing := untrained(pipeline, catalog, run_params["env"], root):
             raise validation.MissingInputError("\n".join(missing.values()))
-        stop_on_sigterm()
-        trained = {node.namespace for node in pipeline.nodes if node.name.endswith(".train")}
-        for namespace in sorted(trained):
-            train = read[f"{namespace}.train"]
-            if train.get("distribution") == "multi_worker" and not is_chief_task():
-                continue  # the chief alone writes the shared checkpoint folder, and locks it
-            lock = TrainingLock(Path(train["checkpoint_dir"]))
-            lock.acquire()  # raises when another run holds it; ours so far go at exit
-            self._locks.append(lock)
-        if self._locks:
-            atexit.unregister(self._release)  # once per process, however many runs it makes
-            atexit.register(self._release)
-
-    @hook_impl
-    def after_pipeline_run(self, run_params, run_result, pipeline, catalog) -> None:
-        self._release()
-
-    @hook_impl
-    def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:
-        self._release()
-
-    def _release(self) -> None:
-        while self._locks:
-            self._locks.pop().release()

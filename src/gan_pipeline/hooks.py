@@ -35,7 +35,7 @@ from mlflow.tracking.context.registry import resolve_tags
 from PIL import Image
 
 from gan_pipeline import tracking
-from gan_pipeline.gan.cluster import is_chief_task
+from gan_pipeline.run import plan
 
 log = logging.getLogger(__name__)
 
@@ -105,13 +105,14 @@ class MlflowTracking:
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline, catalog) -> None:
         self._runs, self._catalog, self._seconds = {}, catalog, 0.0
         self._run_params, self._lost, self._saved = run_params, None, {}
-        namespaces = [
-            namespace
-            for namespace in sorted(
-                {node.namespace.split(".")[0] for node in pipeline.nodes if node.namespace}
-            )
-            if self._tracks(namespace, catalog)
-        ]
+        namespaces = []
+        for namespace in plan.namespaces(pipeline, catalog):
+            if namespace.chief:  # a multi-worker cluster makes one MLflow run, not one a worker
+                namespaces.append(namespace.name)
+            else:
+                log.info(
+                    "%s: not the chief of the multi-worker run, so not tracking it", namespace.name
+                )
         if not namespaces:
             return
         started = time.perf_counter()
@@ -134,7 +135,7 @@ class MlflowTracking:
                 f"{problem}. Nothing was run. `tracking: optional` in conf/*/mlflow.yml runs "
                 "without tracking."
             ) from error
-        # A SIGTERM ends the process through Python's exit (gan/stopping.py), so its runs are
+        # A SIGTERM ends the process through Python's exit (run/stopping.py), so its runs are
         # marked KILLED (atexit) like a Ctrl-C's; a kill -9 leaves them to the next run's clean-up.
         atexit.unregister(self._abandon)  # once per process, however many runs it makes
         atexit.register(self._abandon, "KILLED")
@@ -341,17 +342,6 @@ class MlflowTracking:
         """What a user recognises of a dataset: its file name, else its catalog name."""
         path = self._filepath(dataset_name)
         return path.name if path else dataset_name
-
-    @staticmethod
-    def _tracks(namespace: str, catalog) -> bool:
-        """Every worker of a multi-worker run executes the whole pipeline; only the chief
-        tracks it, so the cluster makes one MLflow run, not one per worker."""
-        name = f"params:{namespace}.train"
-        train = catalog.load(name) if name in catalog else {}
-        if train.get("distribution") != "multi_worker" or is_chief_task():
-            return True
-        log.info("%s: not the chief of the multi-worker run, so not tracking it", namespace)
-        return False
 
     def _remember(self, run: _NamespaceRun, short: str, dataset_name: str, data: Any) -> None:
         """What the end of the run needs of a saved output, whether or not it gets logged."""

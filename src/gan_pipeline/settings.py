@@ -8,6 +8,7 @@ from kedro.config import OmegaConfigLoader
 from gan_pipeline.distribution_hook import MultiWorkerStartup
 from gan_pipeline.guards import RunGuards
 from gan_pipeline.hooks import MlflowTracking
+from gan_pipeline.lifecycle import RunLifecycle
 from gan_pipeline.logging_filters import (
     KERAS_HDF5_SAVES,
     URLLIB3_RETRIES,
@@ -17,8 +18,9 @@ from gan_pipeline.session import ProjectSession
 
 # One MLflow run per dataset namespace per `kedro run` (docs/tracking.md);
 # a multi-worker strategy made before any node does TensorFlow work. Pluggy calls the last
-# registered first: RunGuards checks names, parameters and the training lock before the others.
-HOOKS = (MlflowTracking(), MultiWorkerStartup(), RunGuards())
+# registered first: RunGuards checks names and parameters before the others, then
+# RunLifecycle takes the training lock and SIGTERM, all before an MLflow run is created.
+HOOKS = (MlflowTracking(), MultiWorkerStartup(), RunLifecycle(), RunGuards())
 
 # `kedro run --pipelines=generate` without --namespaces generates for the trained datasets
 # only and logs the others (session.py).

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from gan_pipeline.gan.cluster import is_chief_task
 from gan_pipeline.gan.config import DISTRIBUTIONS
+from gan_pipeline.run.cluster import is_chief_task
 
 
 def make_strategy(

@@ -30,7 +30,7 @@ from gan_pipeline.gan.conditional import class_count
 from gan_pipeline.gan.config import ModelConfig, TrainConfig
 from gan_pipeline.gan.distribution import is_chief, make_strategy, writable_state_dir
 from gan_pipeline.gan.model import GAN, pack_labels
-from gan_pipeline.gan.stopping import Terminated
+from gan_pipeline.run.stopping import Terminated
 
 log = logging.getLogger(__name__)
 

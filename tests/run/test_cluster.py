@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gan_pipeline.gan.cluster import is_chief_task
+from gan_pipeline.run.cluster import is_chief_task
 
 WORKERS = {"worker": ["127.0.0.1:1", "127.0.0.1:2"]}
 WITH_CHIEF = {"chief": ["127.0.0.1:0"], **WORKERS}

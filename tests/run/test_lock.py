@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from gan_pipeline.gan.lock import TrainingLock, TrainingRunningError
+from gan_pipeline.run.lock import TrainingLock, TrainingRunningError
 
 
 def test_a_second_holder_is_refused_with_the_first_named(tmp_path):
