@@ -1,5 +1,5 @@
 """Which task of a ``TF_CONFIG`` cluster this process is, read without importing TensorFlow,
-so start-up code (the MLflow hook) can ask before any TF work."""
+so the hooks (through ``plan.py``) can ask before any TF work."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The handler raises ``Terminated`` (a ``SystemExit`` with status 143) in the main thread, so the
 stack unwinds: the training loop logs the step it reached and its last checkpoint
-(``training.py``), and the exit handlers mark the MLflow run KILLED and free the training lock.
+(``gan/training.py``), and the exit handlers mark the MLflow run KILLED and free the training lock.
 Python then tears TensorFlow down, which took 2-8 s on 2 busy cores after everything that
 matters was done; the last exit handler skips that teardown after a SIGTERM.
 """
