@@ -172,8 +172,19 @@ def test_two_namespaces_get_own_runs_and_an_evaluation_only_run_sets_best(
                     filepath=str(project_copy / ns / "Generator.h5"),
                     save_args={"save_format": "h5"},
                     load_args={"compile": False},
+                    metadata={"mlflow": "model"},
                 )
                 for ns in "ab"
+            },
+            # What the hook logs is declared, as in conf/base/catalog.yml.
+            **{
+                f"{ns}.{name}": MemoryDataset(metadata={"mlflow": role})
+                for ns in "ab"
+                for name, role in (
+                    ("history", "history"),
+                    ("sample_grids", "images"),
+                    ("metrics", "metrics"),
+                )
             },
             **{
                 f"params:{ns}.train": MemoryDataset({"steps": 4, "lr_g": p["lr_g"]})

@@ -28,7 +28,6 @@ import mlflow
 import pandas as pd
 from kedro.config import MissingConfigException
 from kedro.framework.hooks import hook_impl
-from matplotlib.figure import Figure
 from mlflow.entities import RunTag
 from mlflow.exceptions import MlflowException
 from mlflow.tracking.context.registry import resolve_tags
@@ -40,6 +39,10 @@ from gan_pipeline.run import plan
 log = logging.getLogger(__name__)
 
 MODES = ("required", "optional")
+# What the catalog's `metadata: {mlflow: ...}` may say of a dataset: run tags from its dict,
+# final metrics, per-step metrics from its "step" table (and the file), the file, a dict of
+# images (keyed step_000250: a stepped image history), the generator (its file, then the model).
+ROLES = ("tags", "metrics", "history", "artifact", "images", "model")
 
 
 @dataclass
@@ -245,7 +248,7 @@ class MlflowTracking:
                 f"data_hash.{short}",
                 md5,
             )
-            if short == "generator":
+            if self._role(dataset_name) == "model":
                 run.generator_md5 = md5
 
     @hook_impl
@@ -262,9 +265,9 @@ class MlflowTracking:
             return
         del self._saved[key]
         for name, each in saved:
-            short = _split(name)[1]
-            self._remember(run, short, name, each)
-            if logger := self._logger(run, short, name, each):
+            role = self._role(name)
+            self._remember(run, role, name, each)
+            if logger := self._logger(run, role, name, each):
                 self._track(run, self._label(name), logger)
 
     @hook_impl
@@ -343,38 +346,45 @@ class MlflowTracking:
         path = self._filepath(dataset_name)
         return path.name if path else dataset_name
 
-    def _remember(self, run: _NamespaceRun, short: str, dataset_name: str, data: Any) -> None:
+    def _remember(self, run: _NamespaceRun, role: str | None, dataset_name: str, data: Any) -> None:
         """What the end of the run needs of a saved output, whether or not it gets logged."""
-        if short == "metrics":
+        if role == "metrics":
             run.fd = float(data["fd"]) if "fd" in data else None
-        elif short == "generator":
+        elif role == "model":
             run.generator = data
             run.generator_md5 = self._data_hash(dataset_name)
-        elif isinstance(data, pd.DataFrame) and "step" in data and len(data):
-            # The history, quality and speed tables; quality may have no row yet.
+        elif role == "history" and len(data):  # the quality table may have no row yet
             run.last_step = max(run.last_step, int(data["step"].max()))
 
-    def _logger(self, run: _NamespaceRun, short: str, dataset_name: str, data: Any):
-        """The MLflow call that fits one saved node output, or None if it is not logged."""
+    def _logger(self, run: _NamespaceRun, role: str | None, dataset_name: str, data: Any):
+        """The MLflow call for one saved node output's role, or None if it is not logged."""
         client = self._client
-        if short == "data_info":
+        if role == "tags":
             tags = [RunTag(key, value) for key, value in _data_tags(data).items()]
             return partial(client.log_batch, run.run_id, tags=tags)
-        if short == "metrics":
+        if role == "metrics":
             metrics = tracking.final_metrics(data, run.last_step)
             return partial(client.log_batch, run.run_id, metrics=metrics)
-        if isinstance(data, pd.DataFrame) and "step" in data:
+        if role == "history":
             return partial(self._log_history, run, dataset_name, data)
-        if short == "generator" or data is None or isinstance(data, Figure | Image.Image):
-            # The file the catalog wrote (no second render); None: a save-only dataset's file.
+        if role in ("model", "artifact"):
+            # The file the catalog wrote (no second render); the model itself at the end.
             return partial(self._log_file, run, dataset_name)
-        if (
-            isinstance(data, dict)
-            and data
-            and all(isinstance(v, Image.Image) for v in data.values())
-        ):
-            return partial(self._log_images, run, short, data)
+        if role == "images" and data:
+            return partial(self._log_images, run, _split(dataset_name)[1], data)
         return None
+
+    def _role(self, dataset_name: str) -> str | None:
+        """What MLflow makes of a dataset: its catalog entry's ``metadata: {mlflow: <role>}``
+        (conf/base/catalog.yml); None: not logged."""
+        dataset = self._catalog.get(dataset_name)
+        role = (getattr(dataset, "metadata", None) or {}).get("mlflow")
+        if role is not None and role not in ROLES:
+            raise ValueError(
+                f"conf/*/catalog.yml: {dataset_name}: metadata mlflow must be one of {ROLES}, "
+                f"got {role!r}"
+            )
+        return role
 
     def _log_history(self, run: _NamespaceRun, dataset_name: str, history: pd.DataFrame) -> None:
         self._client.log_batch(run.run_id, metrics=tracking.history_metrics(history))
