@@ -1,7 +1,8 @@
 """MLflow tracking hook: one MLflow run per dataset namespace per ``kedro run``.
 
 Nodes stay free of MLflow: they return data, the catalog saves it, and this hook logs it right
-after each save (so saved files such as Generator.h5 exist and are attached as they are).
+after each save (so saved files such as Generator.h5 exist and are attached as they are), as
+the dataset's catalog entry declares (``metadata: {mlflow: <role>}``, ``ROLES``).
 Tracking is best-effort once a run has started: the first failed MLflow call turns it off for the
 rest of the run (each call to a lost server costs MLflow's timeout and retries, bounded in
 conf/base/mlflow.yml), training and the catalog saves go on, and one warning at the end names
