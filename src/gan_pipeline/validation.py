@@ -10,13 +10,25 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from gan_pipeline.errors import ExpectedError
-from gan_pipeline.gan.config import Checked, ModelConfig, QualityConfig, TrainConfig, problems
+from gan_pipeline.gan.config import (
+    Checked,
+    EvaluationConfig,
+    FaceOptions,
+    GenerateOptions,
+    ModelConfig,
+    QualityConfig,
+    TrainConfig,
+    problems,
+)
 
 # Parameter groups (below the dataset namespace) and the settings they must be.
 SCHEMAS: dict[str, type[Checked]] = {
+    "preprocess": FaceOptions,  # MNIST's recipe reads no parameters
     "model": ModelConfig,
     "train": TrainConfig,
     "evaluation.during_training": QualityConfig,
+    "evaluation.scores": EvaluationConfig,
+    "generate": GenerateOptions,
 }
 
 

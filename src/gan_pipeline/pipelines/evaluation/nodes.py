@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import keras
@@ -11,6 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from PIL import Image
 
+from gan_pipeline.gan.config import FEATURE_METRICS, LOWER_IS_BETTER, EvaluationConfig
 from gan_pipeline.gan.images import make_grid, to_pil
 from gan_pipeline.gan.latents import slerp
 from gan_pipeline.metrics.classifier import train_classifier as fit_classifier
@@ -23,16 +23,12 @@ from gan_pipeline.metrics.kid import kernel_distance
 from gan_pipeline.metrics.memorisation import memorisation
 from gan_pipeline.metrics.sharpness import sharpness
 
-FEATURE_METRICS = ("fd", "kid", "classifier_score", "coverage")
-IMAGE_METRICS = ("memorisation", "diversity", "sharpness")
 QUALITY_CURVES = {
     "fd": "Frechet distance (lower is better)",
     "kid": "KID (lower is better)",
     "coverage": "classes covered (higher is better)",
     "sharpness": "sharpness ratio (1 = as sharp as real)",
 }
-# Curves with a best value to mark: the ones where lower is better.
-MARKED_CURVES = ("fd", "kid")
 
 
 def train_classifier(
@@ -68,31 +64,6 @@ def pixel_features(images: np.ndarray, params: dict[str, Any]) -> keras.Model:
     ImageNet networks need a download; see ``metrics.features.pixel_extractor``.
     """
     return pixel_extractor(tuple(images.shape[1:]), params["size"])
-
-
-@dataclass(frozen=True)
-class EvaluationConfig:
-    metrics: tuple[str, ...] = FEATURE_METRICS
-    samples: int = 5000
-    seed: int = 1234
-    batch_size: int = 500
-    kid_subset_size: int = 1000
-    kid_subsets: int = 100
-    min_share: float = 0.01
-    memorisation_samples: int = 64
-    memorisation_threshold: float = 0.9
-    diversity_samples: int = 64
-
-    def __post_init__(self):
-        object.__setattr__(self, "metrics", tuple(self.metrics))  # YAML gives a list
-        unknown = set(self.metrics) - {*FEATURE_METRICS, *IMAGE_METRICS}
-        if unknown:
-            raise ValueError(
-                f"evaluation metrics {sorted(unknown)} unknown; choose from "
-                f"{FEATURE_METRICS + IMAGE_METRICS}"
-            )
-        if self.samples < 2:
-            raise ValueError(f"evaluation samples={self.samples}: need at least 2 to compare")
 
 
 def evaluate_generator(
@@ -244,7 +215,7 @@ def plot_quality(quality: pd.DataFrame) -> Figure:
     ):
         points = quality[["step", column]].dropna()
         axes.plot(points["step"], points[column], marker="o", markersize=3)
-        if column in MARKED_CURVES and len(points):
+        if column in LOWER_IS_BETTER and len(points):
             best = points.loc[points[column].idxmin()]
             axes.plot(
                 best["step"],
