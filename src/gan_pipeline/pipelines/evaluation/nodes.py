@@ -16,10 +16,10 @@ from gan_pipeline.gan.latents import slerp
 from gan_pipeline.metrics.classifier import train_classifier as fit_classifier
 from gan_pipeline.metrics.classifier_score import classifier_score
 from gan_pipeline.metrics.coverage import mode_coverage
+from gan_pipeline.metrics.distances import feature_distances
 from gan_pipeline.metrics.diversity import mean_pairwise_ssim
 from gan_pipeline.metrics.features import extract, pixel_extractor
 from gan_pipeline.metrics.frechet import frechet_distance
-from gan_pipeline.metrics.kid import kernel_distance
 from gan_pipeline.metrics.memorisation import memorisation
 from gan_pipeline.metrics.sharpness import sharpness
 
@@ -136,20 +136,17 @@ def _feature_scores(
     real_features, real_probabilities = extract(extractor, real, config.batch_size)
     reference = real_features[:compared]
     first_half, second_half = real_features[:half], real_features[half : 2 * half]
+    kid = {"kid_subset_size": config.kid_subset_size, "kid_subsets": config.kid_subsets}
+    measured = feature_distances(config.metrics, fake_features, reference, seed=config.seed, **kid)
+    floor = feature_distances(config.metrics, first_half, second_half, seed=config.seed, **kid)
     scores: dict[str, float] = {}
-    if "fd" in config.metrics:
-        scores["fd"] = frechet_distance(fake_features, reference)
-        scores["fd_floor"] = frechet_distance(first_half, second_half)
+    if "fd" in measured:
+        scores["fd"], scores["fd_floor"] = measured["fd"], floor["fd"]
         # Same sample size as the floor, so the two compare without FD's small-n bias.
         scores["fd_at_floor_samples"] = frechet_distance(fake_features[:half], second_half)
-    if "kid" in config.metrics:
-        kid = {"subset_size": config.kid_subset_size, "subsets": config.kid_subsets}
-        scores["kid_mean"], scores["kid_std"] = kernel_distance(
-            fake_features, reference, seed=config.seed, **kid
-        )
-        scores["kid_floor_mean"], scores["kid_floor_std"] = kernel_distance(
-            first_half, second_half, seed=config.seed, **kid
-        )
+    if "kid" in measured:
+        scores["kid_mean"], scores["kid_std"] = measured["kid"], measured["kid_std"]
+        scores["kid_floor_mean"], scores["kid_floor_std"] = floor["kid"], floor["kid_std"]
         scores["kid_subset_size"] = min(config.kid_subset_size, compared)
     wants_classes = {"classifier_score", "coverage"} & set(config.metrics)
     if wants_classes and fake_probabilities is None:
