@@ -80,6 +80,9 @@ def test_each_bad_parameter_is_named(path, value, message):
         ("mnist.generate.classes", [-1], "mnist.generate.classes=[-1]; want class numbers >= 0"),
         ("mnist.evaluation.scores.metrics", ["fd", "is"], "metrics=['fd', 'is']: unknown ['is']"),
         ("mnist.evaluation.scores.samples", 1, "mnist.evaluation.scores.samples=1: must be >= 2"),
+        ("mnist.evaluation.classifier.holdout", 1.0, "holdout=1.0: must be > 0 and < 1"),
+        ("faces.evaluation.pixels.siz", 4, "(did you mean faces.evaluation.pixels.size?)"),
+        ("mnist.evaluation.figures.grid_count", 0, "figures.grid_count=0: must be >= 1"),
     ],
 )
 def test_every_parameter_group_is_checked(path, value, message):

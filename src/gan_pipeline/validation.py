@@ -12,10 +12,13 @@ from typing import Any
 from gan_pipeline.errors import ExpectedError
 from gan_pipeline.gan.config import (
     Checked,
+    ClassifierConfig,
     EvaluationConfig,
     FaceOptions,
+    FiguresConfig,
     GenerateOptions,
     ModelConfig,
+    PixelsConfig,
     QualityConfig,
     TrainConfig,
     problems,
@@ -28,6 +31,9 @@ SCHEMAS: dict[str, type[Checked]] = {
     "train": TrainConfig,
     "evaluation.during_training": QualityConfig,
     "evaluation.scores": EvaluationConfig,
+    "evaluation.classifier": ClassifierConfig,
+    "evaluation.pixels": PixelsConfig,
+    "evaluation.figures": FiguresConfig,
     "generate": GenerateOptions,
 }
 

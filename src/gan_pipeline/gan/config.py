@@ -308,6 +308,40 @@ class EvaluationConfig(Checked):
 
 
 @dataclass(frozen=True)
+class ClassifierConfig(Checked):
+    """``<dataset>.evaluation.classifier``: a labelled dataset's feature network
+    (metrics/classifier.py), and the held-out accuracy below which the run fails."""
+
+    epochs: int = rule(15, low=1)
+    batch_size: int = rule(64, low=1)
+    learning_rate: float = rule(3e-3, low=0, open_low=True)
+    holdout: float = rule(0.1, low=0, high=1, open_low=True, open_high=True)
+    min_accuracy: float = rule(0.98, low=0, high=1)
+    max_images: int | None = rule(None, low=2)  # a seeded subset of this many (null: all)
+    feature_dims: int = rule(128, low=1)
+    translation: float = rule(0.1, low=0, high=1)
+    dropout: float = rule(0.3, low=0, high=1, open_high=True)
+    seed: int = 42
+
+
+@dataclass(frozen=True)
+class FiguresConfig(Checked):
+    """``<dataset>.evaluation.figures``: the sample grid and the interpolation strip."""
+
+    seed: int = 99
+    grid_count: int = rule(64, low=1)
+    interpolation_rows: int = rule(8, low=1)
+    interpolation_steps: int = rule(10, low=1)
+
+
+@dataclass(frozen=True)
+class PixelsConfig(Checked):
+    """``<dataset>.evaluation.pixels``: an unlabelled dataset's feature network."""
+
+    size: int = rule(8, low=1)  # area-average to size x size (metrics/features.py)
+
+
+@dataclass(frozen=True)
 class TrackingConfig(Checked):
     """``conf/*/mlflow.yml``: where and how the MLflow hook tracks (docs/tracking.md)."""
 

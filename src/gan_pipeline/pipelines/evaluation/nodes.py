@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import keras
@@ -10,7 +11,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from PIL import Image
 
-from gan_pipeline.gan.config import FEATURE_METRICS, LOWER_IS_BETTER, EvaluationConfig
+from gan_pipeline.gan.config import (
+    FEATURE_METRICS,
+    LOWER_IS_BETTER,
+    ClassifierConfig,
+    EvaluationConfig,
+    FiguresConfig,
+    PixelsConfig,
+)
 from gan_pipeline.gan.images import make_grid, to_pil
 from gan_pipeline.gan.latents import slerp
 from gan_pipeline.metrics.classifier import train_classifier as fit_classifier
@@ -40,12 +48,12 @@ def train_classifier(
     ones that matter for digits. A weak classifier makes every metric it feeds meaningless, so
     the node fails below ``min_accuracy`` on the held-out split.
     """
-    settings = dict(params)
+    settings = asdict(ClassifierConfig(**params))
     min_accuracy = settings.pop("min_accuracy")
-    max_images = settings.pop("max_images", None)
+    max_images = settings.pop("max_images")
     if max_images is not None and max_images < len(images):
         # A seeded random subset: stored datasets may be sorted by class.
-        chosen = np.random.default_rng(settings.get("seed", 0)).permutation(len(images))
+        chosen = np.random.default_rng(settings["seed"]).permutation(len(images))
         images, labels = images[chosen[:max_images]], labels[chosen[:max_images]]
     extractor, report = fit_classifier(images, labels, **settings)
     if report["heldout_accuracy"] < min_accuracy:
@@ -63,7 +71,7 @@ def pixel_features(images: np.ndarray, params: dict[str, Any]) -> keras.Model:
     With two dozen photos and no labels there is nothing to train a feature network on, and
     ImageNet networks need a download; see ``metrics.features.pixel_extractor``.
     """
-    return pixel_extractor(tuple(images.shape[1:]), params["size"])
+    return pixel_extractor(tuple(images.shape[1:]), PixelsConfig(**params).size)
 
 
 def evaluate_generator(
@@ -179,11 +187,12 @@ def render_samples(
     The pictures behind the numbers: smooth rows mean a continuous latent space, abrupt jumps
     or repeated faces/digits mean memorised or collapsed modes.
     """
-    rng = np.random.default_rng(params["seed"])
+    figures = FiguresConfig(**params)
+    rng = np.random.default_rng(figures.seed)
     latent_dim = generator.input_shape[-1]
-    grid_latents = rng.standard_normal((params["grid_count"], latent_dim), dtype=np.float32)
-    ends = rng.standard_normal((2, params["interpolation_rows"], latent_dim))
-    steps = params["interpolation_steps"]
+    grid_latents = rng.standard_normal((figures.grid_count, latent_dim), dtype=np.float32)
+    ends = rng.standard_normal((2, figures.interpolation_rows, latent_dim))
+    steps = figures.interpolation_steps
     path = slerp(ends[0], ends[1], np.linspace(0.0, 1.0, steps)).reshape(-1, latent_dim)
 
     return _picture(generator, grid_latents), _picture(generator, path, columns=steps)
@@ -192,8 +201,9 @@ def render_samples(
 def render_real(images: np.ndarray, params: dict[str, Any]) -> Image.Image:
     """A grid of real training images, as many as the sample grid and in its layout: what the
     generator is judged against (faces: after the crop or pad and resize), side by side."""
-    count = min(params["grid_count"], len(images))
-    chosen = np.random.default_rng(params["seed"]).choice(len(images), count, replace=False)
+    figures = FiguresConfig(**params)
+    count = min(figures.grid_count, len(images))
+    chosen = np.random.default_rng(figures.seed).choice(len(images), count, replace=False)
     return to_pil(make_grid(images[np.sort(chosen)]))
 
 
