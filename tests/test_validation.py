@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from commands import expected_error, kedro_mnist_training
+from commands import expected_error, kedro_mnist_training, kedro_run
 
+from gan_pipeline.gan.config import TrackingConfig, problems
 from gan_pipeline.validation import check_names, check_parameters
 
 # Kedro's rich console wraps at 80 columns when not on a terminal: one problem per line here.
@@ -62,6 +63,42 @@ def test_each_bad_parameter_is_named(path, value, message):
     assert message in problem
 
 
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (
+            "faces.preprocess.image_size",
+            299,
+            "faces.preprocess.image_size=299 cannot be built by doubling a base map of 4..80 "
+            "pixels; valid sizes nearby: [276, 280, 284, 288, 292, 296, 300, 304,",
+        ),
+        ("faces.preprocess.fit", "stretch", "faces.preprocess.fit='stretch'; choose pad, crop"),
+        ("faces.preprocess.min_siz", 8, "(did you mean faces.preprocess.min_size?)"),
+        ("mnist.generate.n", 0, "mnist.generate.n: {'n': 0} must be at least 1"),
+        ("mnist.generate.interpolation", {"step": 3}, "(did you mean mnist.generate.interpolat"),
+        ("mnist.generate.interpolation", {"steps": 0}, "interpolation.steps: {'steps': 0} must"),
+        ("mnist.generate.classes", [-1], "mnist.generate.classes=[-1]; want class numbers >= 0"),
+        ("mnist.evaluation.scores.metrics", ["fd", "is"], "metrics=['fd', 'is']: unknown ['is']"),
+        ("mnist.evaluation.scores.samples", 1, "mnist.evaluation.scores.samples=1: must be >= 2"),
+        ("mnist.evaluation.classifier.holdout", 1.0, "holdout=1.0: must be > 0 and < 1"),
+        ("faces.evaluation.pixels.siz", 4, "(did you mean faces.evaluation.pixels.size?)"),
+        ("mnist.evaluation.figures.grid_count", 0, "figures.grid_count=0: must be >= 1"),
+    ],
+)
+def test_every_parameter_group_is_checked(path, value, message):
+    group, key = path.rsplit(".", 1)
+    (problem,) = check_parameters({group: {key: value}}, {})
+    assert message in problem
+
+
+def test_the_tracking_mode_is_one_of_two():
+    (problem,) = problems(TrackingConfig, {"tracking": "sometimes"}, "conf/*/mlflow.yml: ")
+    assert problem == (
+        "conf/*/mlflow.yml: tracking='sometimes': unknown ['sometimes']; "
+        "choose from ['required', 'optional']"
+    )
+
+
 def test_every_problem_is_listed_and_overrides_must_name_what_the_run_reads():
     bad = with_value("mnist.train.steps", 0)
     bad = {**bad, "mnist.model": {"latent_dim": 0}}
@@ -106,6 +143,15 @@ def test_bad_parameters_stop_kedro_run_before_anything_is_written(project_copy):
     assert sorted(p.name for p in models.iterdir()) == ["Generator.h5"]
     assert not (project_copy / "data/test/02_intermediate").exists()
     assert not (project_copy / "mlflow.db").exists()
+
+
+def test_an_image_size_the_generator_cannot_build_stops_the_run_before_any_photo(project_copy):
+    command = kedro_run("--namespaces=faces", "--params", "faces.preprocess.image_size=299")
+    error = expected_error(run_wide(command, project_copy), project_copy)
+    assert error.startswith("Error: 1 problem(s) with this run's names or parameters; nothing")
+    assert "faces.preprocess.image_size=299 cannot be built" in error
+    assert "valid sizes nearby: [276, 280, 284, 288, 292, 296, 300, 304," in error
+    assert not (project_copy / "data/test/02_intermediate").exists()
 
 
 def test_unknown_pipeline_and_namespace_list_the_valid_ones(project_copy):

@@ -34,12 +34,12 @@ from mlflow.exceptions import MlflowException
 from mlflow.tracking.context.registry import resolve_tags
 from PIL import Image
 
-from gan_pipeline import tracking
+from gan_pipeline import tracking, validation
+from gan_pipeline.gan.config import TrackingConfig, problems
 from gan_pipeline.run import plan
 
 log = logging.getLogger(__name__)
 
-MODES = ("required", "optional")
 # What the catalog's `metadata: {mlflow: ...}` may say of a dataset: run tags from its dict,
 # final metrics, per-step metrics from its "step" table (and the file), the file, a dict of
 # images (keyed step_000250: a stepped image history), the generator (its file, then the model).
@@ -91,10 +91,8 @@ class MlflowTracking:
     @hook_impl
     def after_context_created(self, context) -> None:
         settings = context.config_loader["mlflow"]  # conf/base/mlflow.yml has every key
-        if settings["tracking"] not in MODES:
-            raise ValueError(
-                f"conf/*/mlflow.yml: tracking must be one of {MODES}, got {settings['tracking']!r}"
-            )
+        if found := problems(TrackingConfig, settings, prefix="conf/*/mlflow.yml: "):
+            raise validation.report(found)
         self._settings = settings
         try:
             secrets = context.config_loader["credentials"].get("mlflow") or {}

@@ -10,13 +10,31 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from gan_pipeline.errors import ExpectedError
-from gan_pipeline.gan.config import Checked, ModelConfig, QualityConfig, TrainConfig, problems
+from gan_pipeline.gan.config import (
+    Checked,
+    ClassifierConfig,
+    EvaluationConfig,
+    FaceOptions,
+    FiguresConfig,
+    GenerateOptions,
+    ModelConfig,
+    PixelsConfig,
+    QualityConfig,
+    TrainConfig,
+    problems,
+)
 
 # Parameter groups (below the dataset namespace) and the settings they must be.
 SCHEMAS: dict[str, type[Checked]] = {
+    "preprocess": FaceOptions,  # MNIST's recipe reads no parameters
     "model": ModelConfig,
     "train": TrainConfig,
     "evaluation.during_training": QualityConfig,
+    "evaluation.scores": EvaluationConfig,
+    "evaluation.classifier": ClassifierConfig,
+    "evaluation.pixels": PixelsConfig,
+    "evaluation.figures": FiguresConfig,
+    "generate": GenerateOptions,
 }
 
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-from gan_pipeline.gan.config import UPSAMPLINGS
+from gan_pipeline.gan.config import UPSAMPLINGS, upsampling_plan
 
-MIN_BASE = 4
-MAX_BASE = 80
-MAX_BLOCKS = 5
 # Cap on base * base * channels of the generator's first (dense) feature map. The dense layer
 # has latent_dim times that many weights: 300 = 75 x 2 x 2 would need 75 * 75 * 128 * 100 =
 # 72M weights at width 32. 75 is odd, so a smaller learned base cannot reach it by doubling;
@@ -23,36 +20,6 @@ MAX_BLOCKS = 5
 # 4 x 4 x 16w) stay uncapped.
 MAX_BASE_UNITS = 2**16
 LABEL_EMBEDDING = 16  # width of a class label's embedding in a conditional generator
-
-
-def _doublings(image_size: int) -> tuple[int, int]:
-    """Halve the size as often as allowed; return (base, number of halvings)."""
-    blocks, base = 0, image_size
-    while blocks < MAX_BLOCKS and base % 2 == 0 and base // 2 >= MIN_BASE:
-        base //= 2
-        blocks += 1
-    return base, blocks
-
-
-def _is_valid(image_size: int) -> bool:
-    base, blocks = _doublings(image_size)
-    return blocks > 0 and base <= MAX_BASE
-
-
-def upsampling_plan(image_size: int) -> tuple[int, int]:
-    """Return ``(base, blocks)`` with ``base * 2**blocks == image_size``.
-
-    Uses as many doublings as the size allows (at most ``MAX_BLOCKS``, base at least
-    ``MIN_BASE``); sizes that leave too large a base (odd sizes, say) are rejected with the
-    valid sizes nearby, because the dense layer on a huge base map would not fit in memory.
-    """
-    if not _is_valid(image_size):
-        nearby = [s for s in range(max(8, image_size - 24), image_size + 25) if _is_valid(s)]
-        raise ValueError(
-            f"image_size={image_size} cannot be built by doubling a base map of "
-            f"{MIN_BASE}..{MAX_BASE} pixels; valid sizes nearby: {nearby}"
-        )
-    return _doublings(image_size)
 
 
 def _filters(width: int, blocks: int, level: int) -> int:

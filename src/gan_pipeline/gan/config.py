@@ -1,8 +1,10 @@
-"""The training settings as dataclasses, each field with its allowed type and range.
+"""Every parameter group's settings as dataclasses, each field with its allowed type and range.
 
 Imports no TensorFlow, so a run can check every setting before any node runs (the parameter
 check in ``gan_pipeline.validation``); ``problems`` lists everything wrong at once, and the
-dataclasses raise the same list when built with bad values.
+dataclasses raise the same list when built with bad values. The image sizes the generator can
+build (``upsampling_plan``) and the metrics' names live here too, so the check before a run
+and the code that uses them read one definition.
 """
 
 from __future__ import annotations
@@ -15,14 +17,65 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from PIL import Image
+
 from gan_pipeline.gan.precision import auto_precision
 
 PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")  # auto: precision.py
 DISTRIBUTIONS = ("auto", "mirrored", "multi_worker")
 LOSSES = ("bce", "hinge", "wgan-gp")  # gan/losses.LOSSES implements them
 UPSAMPLINGS = ("transpose", "resize")  # how G doubles its maps: gan/architecture.py
+# Measured during training (gan/quality.py) and after it (the evaluation nodes); the final
+# evaluation's feature metrics need the feature network, its image metrics only pixels.
 QUALITY_METRICS = ("fd", "kid", "coverage", "sharpness")
-LOWER_IS_BETTER = ("fd", "kid")
+FEATURE_METRICS = ("fd", "kid", "classifier_score", "coverage")
+IMAGE_METRICS = ("memorisation", "diversity", "sharpness")
+LOWER_IS_BETTER = ("fd", "kid")  # the others have no best: more coverage is not always better
+FITS = ("pad", "crop", "face")  # how a photo becomes a square (data_processing/nodes.py)
+BAD_IMAGE_ACTIONS = ("skip", "fail")
+TRACKING_MODES = ("required", "optional")  # conf/*/mlflow.yml's tracking (hooks.py)
+
+# The generator doubles a base map of MIN_BASE..MAX_BASE pixels at most MAX_BLOCKS times
+# (gan/architecture.py); a larger base would put a dense layer too large for memory on it.
+MIN_BASE = 4
+MAX_BASE = 80
+MAX_BLOCKS = 5
+
+
+def _doublings(image_size: int) -> tuple[int, int]:
+    """Halve the size as often as allowed; return (base, number of halvings)."""
+    blocks, base = 0, image_size
+    while blocks < MAX_BLOCKS and base % 2 == 0 and base // 2 >= MIN_BASE:
+        base //= 2
+        blocks += 1
+    return base, blocks
+
+
+def _is_valid(image_size: int) -> bool:
+    base, blocks = _doublings(image_size)
+    return blocks > 0 and base <= MAX_BASE
+
+
+def size_problem(image_size: int) -> str | None:
+    """Why the generator cannot build ``image_size`` (with the valid sizes nearby), or None."""
+    if _is_valid(image_size):
+        return None
+    nearby = [s for s in range(max(8, image_size - 24), image_size + 25) if _is_valid(s)]
+    return (
+        f"image_size={image_size} cannot be built by doubling a base map of "
+        f"{MIN_BASE}..{MAX_BASE} pixels; valid sizes nearby: {nearby}"
+    )
+
+
+def upsampling_plan(image_size: int) -> tuple[int, int]:
+    """Return ``(base, blocks)`` with ``base * 2**blocks == image_size``.
+
+    Uses as many doublings as the size allows (at most ``MAX_BLOCKS``, base at least
+    ``MIN_BASE``); other sizes (odd ones, say) are refused with the valid sizes nearby.
+    """
+    if problem := size_problem(image_size):
+        raise ValueError(problem)
+    return _doublings(image_size)
 
 
 def rule(
@@ -160,6 +213,145 @@ class QualityConfig(Checked):
         return []
 
 
+@dataclass(frozen=True)
+class FaceOptions(Checked):
+    """``<dataset>.preprocess`` of a photo dataset: how each photo becomes a training image."""
+
+    image_size: int = 300  # the generator's output: upsampling_plan must build it
+    fit: str = "pad"  # pad: whole photo on a square of pad_color; crop: centre square; face
+    face_margin: float = 1.6  # fit: face keeps a square this many times the face's width
+    pad_color: tuple[int, ...] = (0, 0, 0)  # also the background behind transparency
+    min_size: int = rule(128, low=1)  # shorter side in pixels; smaller photos are bad images
+    max_pixels: int = rule(Image.MAX_IMAGE_PIXELS, low=1)  # width * height above: a bomb
+    on_bad_image: str = "skip"  # skip (warn, list it) | fail
+
+    @staticmethod
+    def relations(settings: Mapping[str, Any], given: frozenset[str] = frozenset()) -> list[str]:
+        found = [problem] if (problem := size_problem(settings["image_size"])) else []
+        if settings["fit"] not in FITS:
+            found.append(f"fit={settings['fit']!r}; choose pad, crop or face")
+        if settings["face_margin"] < 1:
+            found.append(f"face_margin={settings['face_margin']!r}; want >= 1 (1 = the face alone)")
+        color = tuple(settings["pad_color"])
+        if len(color) != 3 or not all(0 <= c <= 255 for c in color):
+            found.append(f"pad_color={color!r}; want [R, G, B] 0-255")
+        if settings["on_bad_image"] not in BAD_IMAGE_ACTIONS:
+            found.append(f"on_bad_image={settings['on_bad_image']!r}; choose skip or fail")
+        return found
+
+
+def _at_least_one(settings: Mapping[str, Any], keys: tuple[str, ...]) -> list[str]:
+    return [f"{k}: {{{k!r}: {settings[k]}}} must be at least 1" for k in keys if settings[k] < 1]
+
+
+@dataclass(frozen=True)
+class Interpolation(Checked):
+    """The generate pipeline's GIF: ``walks`` latent walks side by side, each through
+    ``keyframes`` random points (looping back to the first), ``steps`` frames between two."""
+
+    walks: int = 8
+    keyframes: int = 4
+    steps: int = 12
+
+    @staticmethod
+    def relations(settings: Mapping[str, Any], given: frozenset[str] = frozenset()) -> list[str]:
+        return _at_least_one(settings, ("walks", "keyframes", "steps"))
+
+
+@dataclass(frozen=True)
+class GenerateOptions(Checked):
+    """``<dataset>.generate``: what the generate pipeline draws, and from which generator."""
+
+    n: int = 64
+    seed: int = 0
+    truncation: float | None = None  # redraw latent entries beyond +-truncation
+    model_uri: str | None = None  # None: the catalog's file; else an MLflow model URI
+    grid: int = 64  # images in grid.png (the first ones)
+    interpolation: Interpolation = field(default_factory=Interpolation)
+    # conditional generators: the classes, cycled; one class may come as a bare number (--params)
+    classes: int | tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.interpolation, Mapping):
+            object.__setattr__(self, "interpolation", Interpolation(**self.interpolation))
+        if isinstance(self.classes, int) and not isinstance(self.classes, bool):
+            object.__setattr__(self, "classes", (self.classes,))
+        super().__post_init__()
+
+    @staticmethod
+    def relations(settings: Mapping[str, Any], given: frozenset[str] = frozenset()) -> list[str]:
+        found = _at_least_one(settings, ("n", "grid"))
+        truncation, classes = settings["truncation"], settings["classes"]
+        if truncation is not None and truncation <= 0:
+            found.append(f"truncation={truncation}; want a positive number or null")
+        if isinstance(classes, list | tuple) and (not classes or any(c < 0 for c in classes)):
+            found.append(f"classes={list(classes)}; want class numbers >= 0, or null")
+        elif isinstance(classes, int) and classes < 0:
+            found.append(f"classes=[{classes}]; want class numbers >= 0, or null")
+        return found
+
+
+@dataclass(frozen=True)
+class EvaluationConfig(Checked):
+    """``<dataset>.evaluation.scores``: the final evaluation of a trained generator."""
+
+    metrics: tuple[str, ...] = rule(FEATURE_METRICS, choices=FEATURE_METRICS + IMAGE_METRICS)
+    samples: int = rule(5000, low=2)  # two at least to compare
+    seed: int = 1234
+    batch_size: int = rule(500, low=1)
+    kid_subset_size: int = rule(1000, low=2)
+    kid_subsets: int = rule(100, low=1)
+    min_share: float = rule(0.01, low=0, high=1)
+    memorisation_samples: int = rule(64, low=1)
+    memorisation_threshold: float = rule(0.9, low=-1, high=1)  # an SSIM
+    diversity_samples: int = rule(64, low=2)  # pairs of them
+
+
+@dataclass(frozen=True)
+class ClassifierConfig(Checked):
+    """``<dataset>.evaluation.classifier``: a labelled dataset's feature network
+    (metrics/classifier.py), and the held-out accuracy below which the run fails."""
+
+    epochs: int = rule(15, low=1)
+    batch_size: int = rule(64, low=1)
+    learning_rate: float = rule(3e-3, low=0, open_low=True)
+    holdout: float = rule(0.1, low=0, high=1, open_low=True, open_high=True)
+    min_accuracy: float = rule(0.98, low=0, high=1)
+    max_images: int | None = rule(None, low=2)  # a seeded subset of this many (null: all)
+    feature_dims: int = rule(128, low=1)
+    translation: float = rule(0.1, low=0, high=1)
+    dropout: float = rule(0.3, low=0, high=1, open_high=True)
+    seed: int = 42
+
+
+@dataclass(frozen=True)
+class FiguresConfig(Checked):
+    """``<dataset>.evaluation.figures``: the sample grid and the interpolation strip."""
+
+    seed: int = 99
+    grid_count: int = rule(64, low=1)
+    interpolation_rows: int = rule(8, low=1)
+    interpolation_steps: int = rule(10, low=1)
+
+
+@dataclass(frozen=True)
+class PixelsConfig(Checked):
+    """``<dataset>.evaluation.pixels``: an unlabelled dataset's feature network."""
+
+    size: int = rule(8, low=1)  # area-average to size x size (metrics/features.py)
+
+
+@dataclass(frozen=True)
+class TrackingConfig(Checked):
+    """``conf/*/mlflow.yml``: where and how the MLflow hook tracks (docs/tracking.md)."""
+
+    tracking_uri: str | None = None
+    experiment_name: str = "gan-pipeline"
+    tracking: str = rule("required", choices=TRACKING_MODES)
+    register_model: bool = True
+    http: dict = field(default_factory=dict)  # MLFLOW_HTTP_REQUEST_* for every request
+
+
 def problems(
     config: type[Checked],
     values: Mapping[str, Any],
@@ -177,6 +369,9 @@ def problems(
             near = difflib.get_close_matches(key, known, n=1)
             hint = f" (did you mean {prefix}{near[0]}?)" if near else ""
             found.append(f"{prefix}{key}: unknown key{hint}")
+        elif _is_checked(hints[key]) and isinstance(value, Mapping):
+            inner = frozenset(k.removeprefix(f"{key}.") for k in given if k.startswith(f"{key}."))
+            found += problems(hints[key], value, f"{prefix}{key}.", inner)
         elif not _has_type(value, hints[key]):
             found.append(
                 f"{prefix}{key}={value!r}: expected {_type_name(hints[key])}, "
@@ -188,6 +383,10 @@ def problems(
         settings = {name: each.default for name, each in known.items()} | dict(values)
         found = [f"{prefix}{message}" for message in config.relations(settings, given)]
     return found
+
+
+def _is_checked(hint: Any) -> bool:
+    return isinstance(hint, type) and issubclass(hint, Checked)
 
 
 def _has_type(value: Any, hint: Any) -> bool:

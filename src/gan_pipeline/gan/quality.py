@@ -22,9 +22,8 @@ from gan_pipeline.gan.config import QualityConfig
 from gan_pipeline.gan.distribution import is_chief
 from gan_pipeline.gan.files import replacing
 from gan_pipeline.metrics.coverage import mode_coverage
+from gan_pipeline.metrics.distances import feature_distances
 from gan_pipeline.metrics.features import PROBABILITIES, extract
-from gan_pipeline.metrics.frechet import frechet_distance
-from gan_pipeline.metrics.kid import kernel_distance
 from gan_pipeline.metrics.sharpness import laplacian_variance
 
 log = logging.getLogger(__name__)
@@ -109,17 +108,15 @@ class QualityMonitor(StepCallback):
             self._latents, batch_size=self.config.batch_size, verbose=0
         )
         features, probabilities = extract(self.extractor, generated, self.config.batch_size)
-        values = {}
-        if "fd" in self.config.metrics:
-            values["fd"] = frechet_distance(features, self._real_features)
-        if "kid" in self.config.metrics:
-            values["kid"], _ = kernel_distance(
-                features,
-                self._real_features,
-                self.config.kid_subset_size,
-                self.config.kid_subsets,
-                self.config.seed,
-            )
+        values = feature_distances(
+            self.config.metrics,
+            features,
+            self._real_features,
+            kid_subset_size=self.config.kid_subset_size,
+            kid_subsets=self.config.kid_subsets,
+            seed=self.config.seed,
+        )
+        values.pop("kid_std", None)  # the per-step history keeps KID's mean alone
         if "coverage" in self.config.metrics:
             coverage = mode_coverage(probabilities, self.config.min_share)
             values["coverage"] = float(coverage["classes_covered"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,6 +12,7 @@ from kedro.io import DatasetError
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from gan_pipeline.errors import ExpectedError
+from gan_pipeline.gan.config import FaceOptions
 from gan_pipeline.pipelines.data_processing.face_box import NoFaceError, face_square
 
 log = logging.getLogger(__name__)
@@ -43,34 +43,6 @@ def preprocess_mnist(raw: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, dict[
         "image_shape": [*images.shape[1:], 1],
     }
     return scale_to_unit_range(images)[..., np.newaxis], labels.astype(np.int64), info
-
-
-@dataclass(frozen=True)
-class FaceOptions:
-    """``faces.preprocess`` parameters, checked once before any photo is read."""
-
-    image_size: int = 300
-    fit: str = "pad"  # pad: whole photo on a square of pad_color; crop: centre square; face
-    face_margin: float = 1.6  # fit: face keeps a square this many times the face's width
-    pad_color: tuple[int, int, int] = (0, 0, 0)  # also the background behind transparency
-    min_size: int = 128  # shorter side in pixels; smaller photos are bad images
-    max_pixels: int = Image.MAX_IMAGE_PIXELS  # width * height above this is a bomb
-    on_bad_image: str = "skip"  # skip (warn, list it) | fail
-
-    def __post_init__(self):
-        object.__setattr__(self, "pad_color", tuple(self.pad_color))
-        if self.fit not in ("pad", "crop", "face"):
-            raise ValueError(f"faces.preprocess.fit={self.fit!r}; choose pad, crop or face")
-        if self.face_margin < 1:
-            raise ValueError(
-                f"faces.preprocess.face_margin={self.face_margin!r}; want >= 1 (1 = the face alone)"
-            )
-        if self.on_bad_image not in ("skip", "fail"):
-            raise ValueError(
-                f"faces.preprocess.on_bad_image={self.on_bad_image!r}; choose skip or fail"
-            )
-        if len(self.pad_color) != 3 or not all(0 <= c <= 255 for c in self.pad_color):
-            raise ValueError(f"faces.preprocess.pad_color={self.pad_color!r}; want [R, G, B] 0-255")
 
 
 class BadImageError(ExpectedError, ValueError):
@@ -168,7 +140,7 @@ def preprocess_faces(
     read one at a time and a bad one is either skipped with a warning and listed with its
     reason (``on_bad_image: skip``) or stops the run with that reason (``fail``).
     """
-    settings = FaceOptions(**options)
+    settings = FaceOptions(**options)  # checked before the run too (validation.py)
     if not photos:
         raise ValueError(f"No photos found. {FACES_HELP}")
     images, skipped = [], []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict
 from typing import Any
 
 import keras
@@ -11,28 +11,32 @@ import pandas as pd
 from matplotlib.figure import Figure
 from PIL import Image
 
+from gan_pipeline.gan.config import (
+    FEATURE_METRICS,
+    LOWER_IS_BETTER,
+    ClassifierConfig,
+    EvaluationConfig,
+    FiguresConfig,
+    PixelsConfig,
+)
 from gan_pipeline.gan.images import make_grid, to_pil
 from gan_pipeline.gan.latents import slerp
 from gan_pipeline.metrics.classifier import train_classifier as fit_classifier
 from gan_pipeline.metrics.classifier_score import classifier_score
 from gan_pipeline.metrics.coverage import mode_coverage
+from gan_pipeline.metrics.distances import feature_distances
 from gan_pipeline.metrics.diversity import mean_pairwise_ssim
 from gan_pipeline.metrics.features import extract, pixel_extractor
 from gan_pipeline.metrics.frechet import frechet_distance
-from gan_pipeline.metrics.kid import kernel_distance
 from gan_pipeline.metrics.memorisation import memorisation
 from gan_pipeline.metrics.sharpness import sharpness
 
-FEATURE_METRICS = ("fd", "kid", "classifier_score", "coverage")
-IMAGE_METRICS = ("memorisation", "diversity", "sharpness")
 QUALITY_CURVES = {
     "fd": "Frechet distance (lower is better)",
     "kid": "KID (lower is better)",
     "coverage": "classes covered (higher is better)",
     "sharpness": "sharpness ratio (1 = as sharp as real)",
 }
-# Curves with a best value to mark: the ones where lower is better.
-MARKED_CURVES = ("fd", "kid")
 
 
 def train_classifier(
@@ -44,12 +48,12 @@ def train_classifier(
     ones that matter for digits. A weak classifier makes every metric it feeds meaningless, so
     the node fails below ``min_accuracy`` on the held-out split.
     """
-    settings = dict(params)
+    settings = asdict(ClassifierConfig(**params))
     min_accuracy = settings.pop("min_accuracy")
-    max_images = settings.pop("max_images", None)
+    max_images = settings.pop("max_images")
     if max_images is not None and max_images < len(images):
         # A seeded random subset: stored datasets may be sorted by class.
-        chosen = np.random.default_rng(settings.get("seed", 0)).permutation(len(images))
+        chosen = np.random.default_rng(settings["seed"]).permutation(len(images))
         images, labels = images[chosen[:max_images]], labels[chosen[:max_images]]
     extractor, report = fit_classifier(images, labels, **settings)
     if report["heldout_accuracy"] < min_accuracy:
@@ -67,32 +71,7 @@ def pixel_features(images: np.ndarray, params: dict[str, Any]) -> keras.Model:
     With two dozen photos and no labels there is nothing to train a feature network on, and
     ImageNet networks need a download; see ``metrics.features.pixel_extractor``.
     """
-    return pixel_extractor(tuple(images.shape[1:]), params["size"])
-
-
-@dataclass(frozen=True)
-class EvaluationConfig:
-    metrics: tuple[str, ...] = FEATURE_METRICS
-    samples: int = 5000
-    seed: int = 1234
-    batch_size: int = 500
-    kid_subset_size: int = 1000
-    kid_subsets: int = 100
-    min_share: float = 0.01
-    memorisation_samples: int = 64
-    memorisation_threshold: float = 0.9
-    diversity_samples: int = 64
-
-    def __post_init__(self):
-        object.__setattr__(self, "metrics", tuple(self.metrics))  # YAML gives a list
-        unknown = set(self.metrics) - {*FEATURE_METRICS, *IMAGE_METRICS}
-        if unknown:
-            raise ValueError(
-                f"evaluation metrics {sorted(unknown)} unknown; choose from "
-                f"{FEATURE_METRICS + IMAGE_METRICS}"
-            )
-        if self.samples < 2:
-            raise ValueError(f"evaluation samples={self.samples}: need at least 2 to compare")
+    return pixel_extractor(tuple(images.shape[1:]), PixelsConfig(**params).size)
 
 
 def evaluate_generator(
@@ -165,20 +144,17 @@ def _feature_scores(
     real_features, real_probabilities = extract(extractor, real, config.batch_size)
     reference = real_features[:compared]
     first_half, second_half = real_features[:half], real_features[half : 2 * half]
+    kid = {"kid_subset_size": config.kid_subset_size, "kid_subsets": config.kid_subsets}
+    measured = feature_distances(config.metrics, fake_features, reference, seed=config.seed, **kid)
+    floor = feature_distances(config.metrics, first_half, second_half, seed=config.seed, **kid)
     scores: dict[str, float] = {}
-    if "fd" in config.metrics:
-        scores["fd"] = frechet_distance(fake_features, reference)
-        scores["fd_floor"] = frechet_distance(first_half, second_half)
+    if "fd" in measured:
+        scores["fd"], scores["fd_floor"] = measured["fd"], floor["fd"]
         # Same sample size as the floor, so the two compare without FD's small-n bias.
         scores["fd_at_floor_samples"] = frechet_distance(fake_features[:half], second_half)
-    if "kid" in config.metrics:
-        kid = {"subset_size": config.kid_subset_size, "subsets": config.kid_subsets}
-        scores["kid_mean"], scores["kid_std"] = kernel_distance(
-            fake_features, reference, seed=config.seed, **kid
-        )
-        scores["kid_floor_mean"], scores["kid_floor_std"] = kernel_distance(
-            first_half, second_half, seed=config.seed, **kid
-        )
+    if "kid" in measured:
+        scores["kid_mean"], scores["kid_std"] = measured["kid"], measured["kid_std"]
+        scores["kid_floor_mean"], scores["kid_floor_std"] = floor["kid"], floor["kid_std"]
         scores["kid_subset_size"] = min(config.kid_subset_size, compared)
     wants_classes = {"classifier_score", "coverage"} & set(config.metrics)
     if wants_classes and fake_probabilities is None:
@@ -211,11 +187,12 @@ def render_samples(
     The pictures behind the numbers: smooth rows mean a continuous latent space, abrupt jumps
     or repeated faces/digits mean memorised or collapsed modes.
     """
-    rng = np.random.default_rng(params["seed"])
+    figures = FiguresConfig(**params)
+    rng = np.random.default_rng(figures.seed)
     latent_dim = generator.input_shape[-1]
-    grid_latents = rng.standard_normal((params["grid_count"], latent_dim), dtype=np.float32)
-    ends = rng.standard_normal((2, params["interpolation_rows"], latent_dim))
-    steps = params["interpolation_steps"]
+    grid_latents = rng.standard_normal((figures.grid_count, latent_dim), dtype=np.float32)
+    ends = rng.standard_normal((2, figures.interpolation_rows, latent_dim))
+    steps = figures.interpolation_steps
     path = slerp(ends[0], ends[1], np.linspace(0.0, 1.0, steps)).reshape(-1, latent_dim)
 
     return _picture(generator, grid_latents), _picture(generator, path, columns=steps)
@@ -224,8 +201,9 @@ def render_samples(
 def render_real(images: np.ndarray, params: dict[str, Any]) -> Image.Image:
     """A grid of real training images, as many as the sample grid and in its layout: what the
     generator is judged against (faces: after the crop or pad and resize), side by side."""
-    count = min(params["grid_count"], len(images))
-    chosen = np.random.default_rng(params["seed"]).choice(len(images), count, replace=False)
+    figures = FiguresConfig(**params)
+    count = min(figures.grid_count, len(images))
+    chosen = np.random.default_rng(figures.seed).choice(len(images), count, replace=False)
     return to_pil(make_grid(images[np.sort(chosen)]))
 
 
@@ -244,7 +222,7 @@ def plot_quality(quality: pd.DataFrame) -> Figure:
     ):
         points = quality[["step", column]].dropna()
         axes.plot(points["step"], points[column], marker="o", markersize=3)
-        if column in MARKED_CURVES and len(points):
+        if column in LOWER_IS_BETTER and len(points):
             best = points.loc[points[column].idxmin()]
             axes.plot(
                 best["step"],

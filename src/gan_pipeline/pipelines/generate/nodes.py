@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -14,49 +13,9 @@ from scipy.stats import truncnorm
 
 from gan_pipeline.datasets.generator_source import GeneratorSource
 from gan_pipeline.gan.conditional import boundaries_of, in_classes
+from gan_pipeline.gan.config import GenerateOptions
 from gan_pipeline.gan.images import make_grid, to_pil, to_uint8
 from gan_pipeline.gan.latents import slerp
-
-
-@dataclass(frozen=True)
-class Interpolation:
-    """The GIF: ``walks`` latent walks side by side, each through ``keyframes`` random points
-    (looping back to the first), ``steps`` frames from one point to the next."""
-
-    walks: int = 8
-    keyframes: int = 4
-    steps: int = 12
-
-
-@dataclass(frozen=True)
-class GenerateOptions:
-    """``<dataset>.generate`` parameters, checked once before anything is loaded."""
-
-    n: int = 64
-    seed: int = 0
-    truncation: float | None = None  # redraw latent entries beyond +-truncation
-    model_uri: str | None = None  # None: the catalog's file; else an MLflow model URI
-    grid: int = 64  # images in grid.png (the first ones)
-    interpolation: Interpolation = field(default_factory=Interpolation)
-    classes: tuple[int, ...] | None = None  # conditional generators: the classes, cycled
-
-    def __post_init__(self):
-        if isinstance(self.interpolation, Mapping):
-            object.__setattr__(self, "interpolation", Interpolation(**self.interpolation))
-        counts = {"n": self.n, "grid": self.grid, **vars(self.interpolation)}
-        if bad := {key: value for key, value in counts.items() if value < 1}:
-            raise ValueError(f"generate: {bad} must be at least 1")
-        if self.truncation is not None and self.truncation <= 0:
-            raise ValueError(
-                f"generate.truncation={self.truncation}; want a positive number or null"
-            )
-        if self.classes is not None:  # one class may come as a bare number (--params)
-            wanted = [self.classes] if isinstance(self.classes, int) else self.classes
-            object.__setattr__(self, "classes", tuple(wanted))
-            if not self.classes or any(not isinstance(c, int) or c < 0 for c in self.classes):
-                raise ValueError(
-                    f"generate.classes={list(self.classes)}; want class numbers >= 0, or null"
-                )
 
 
 def sample_latents(
