@@ -58,6 +58,16 @@ def kedro_run(*args: str) -> list[str]:
     return [sys.executable, "-m", "kedro", "run", "--env", "test", *args]
 
 
+def run_in(
+    folder: Path, command: list[str], env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
+    """``command`` run in ``folder``, its stdout and stderr captured as text; the caller checks
+    the exit status (often for an expected failure)."""
+    return subprocess.run(
+        command, cwd=folder, env=env, capture_output=True, text=True, check=False, timeout=timeout
+    )
+
+
 def expected_error(run: subprocess.CompletedProcess, project: Path) -> str:
     """The message that a `kedro run` ended with on an expected error, once checked that it
     printed no traceback and sent the traceback to the project's info.log."""

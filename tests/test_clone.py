@@ -7,19 +7,15 @@ import subprocess
 import sys
 
 import joblib
+from commands import run_in
 from real_data import PROJECT
 
 
 def python_module(clone, *args: str) -> subprocess.CompletedProcess:
     """``python -m ARGS`` of this .venv in ``clone``, on the clone's own code (not this
     checkout's src/, which the editable install points at)."""
-    return subprocess.run(
-        [sys.executable, "-m", *args],
-        cwd=clone,
-        env={**os.environ, "PYTHONPATH": str(clone / "src")},
-        capture_output=True,
-        text=True,
-        check=False,
+    return run_in(
+        clone, [sys.executable, "-m", *args], {**os.environ, "PYTHONPATH": str(clone / "src")}
     )
 
 

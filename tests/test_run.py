@@ -14,7 +14,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
-from commands import expected_error, kedro_mnist_training
+from commands import expected_error, kedro_mnist_training, run_in
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
@@ -201,15 +201,7 @@ def test_a_run_shortened_by_steps_alone_trains_and_a_longer_decay_given_is_refus
     shortened = parameters.read_text().replace("lr_decay_steps: 2", "lr_decay_steps: 1000")
     parameters.write_text(shortened)
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "COLUMNS": "250"}
-    run = subprocess.run(
-        kedro_mnist_training("mnist.train.steps=2"),
-        cwd=project_copy,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    run = run_in(project_copy, kedro_mnist_training("mnist.train.steps=2"), environment, 300)
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-3000:]
     said = "train.lr_decay_steps=1000 is longer than this run's 2 steps: the learning rates fall"
@@ -217,14 +209,7 @@ def test_a_run_shortened_by_steps_alone_trains_and_a_longer_decay_given_is_refus
     history = pd.read_csv(project_copy / "data/test/08_reporting/mnist/history.csv")
     assert list(history["step"]) == [1, 2]
 
-    refused = subprocess.run(
-        kedro_mnist_training("mnist.train.steps=2,mnist.train.lr_decay_steps=1000"),
-        cwd=project_copy,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    too_long = "mnist.train.steps=2,mnist.train.lr_decay_steps=1000"
+    refused = run_in(project_copy, kedro_mnist_training(too_long), environment, 300)
     error = expected_error(refused, project_copy)
     assert "mnist.train.lr_decay_steps=1000 (set by --params) must be <= steps=2" in error

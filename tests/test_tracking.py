@@ -19,7 +19,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
-from commands import BIN, venv_environment
+from commands import BIN, run_in, venv_environment
 from kedro.framework.hooks import _create_hook_manager
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
@@ -481,31 +481,24 @@ def test_a_server_lost_mid_training_costs_a_warning_not_the_outputs(project_copy
         assert client.get_run(unfinished).info.status == "RUNNING"  # the server was away
         # The next run (data only) marks it FAILED and keeps the note (no training outputs
         # replaced), for log_outputs.
-        next_run = subprocess.run(
+        next_run = run_in(
+            project_copy,
             [str(BIN / "kedro"), "run", "--env", "test", "--pipelines", "data_processing"]
             + ["--namespaces", "mnist"],
-            cwd=project_copy,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            check=False,
+            env,
         )
-        assert next_run.returncode == 0, next_run.stdout[-3000:]
+        said = next_run.stdout + next_run.stderr
+        assert next_run.returncode == 0, said[-3000:]
         assert client.get_run(unfinished).info.status == "FAILED"
-        assert "marked FAILED" in next_run.stdout
+        assert "marked FAILED" in said
 
-        logged = subprocess.run(
+        logged = run_in(
+            project_copy,
             [str(BIN / "python"), "-m", "gan_pipeline.log_outputs", "--namespace", "mnist"]
             + ["--env", "test"],
-            cwd=project_copy,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            check=False,
+            env,
         )
-        assert logged.returncode == 0, logged.stdout[-3000:]
+        assert logged.returncode == 0, (logged.stdout + logged.stderr)[-3000:]
         run_info = client.get_run(unfinished)
         assert run_info.data.tags["outputs_logged_afterwards"] == "true"
         assert "final/fd" in run_info.data.metrics
