@@ -25,9 +25,9 @@ def tiny(tmp_path) -> TrainConfig:
     )
 
 
-def run(images, train_config, *extra):
+def run(images, train_config, *extra, quality=QUALITY):
     state_dir = run_directory(TINY_MODEL, train_config, images)
-    monitor = QualityMonitor(EXTRACTOR, images, state_dir, QUALITY)
+    monitor = QualityMonitor(EXTRACTOR, images, state_dir, quality)
     result = train(images, TINY_MODEL, train_config, callbacks=[monitor, *extra])
     return result, monitor, state_dir
 
@@ -59,6 +59,14 @@ def test_best_generator_is_the_one_with_the_lowest_fd(mnist_sample, tiny):
     if record["step"] == 4:  # the last step was best: both generators are the same weights
         z = np.random.default_rng(0).standard_normal((2, 8)).astype(np.float32)
         np.testing.assert_allclose(best(z), result.generator(z), atol=1e-6)
+
+
+def test_best_by_last_keeps_no_best_and_exports_the_last_generator(mnist_sample, tiny):
+    result, monitor, state_dir = run(mnist_sample, tiny, quality=replace(QUALITY, best_by="last"))
+    assert result.history["fd"].notna().sum() == 2  # still measured, for the curve
+    assert not (state_dir / BEST_RECORD).exists()
+    assert not list(state_dir.glob("generator_best-*"))
+    assert monitor.best_generator(result.generator) is result.generator
 
 
 def test_best_survives_a_crash_and_a_best_after_the_last_checkpoint_is_dropped(mnist_sample, tiny):

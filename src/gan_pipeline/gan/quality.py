@@ -3,7 +3,8 @@ generator.
 
 The values go into the step's ``logs``, so the training record puts them in the per-step history
 (NaN between evaluations) and they survive a resume with it. The best generator by FD (or KID)
-is written beside the checkpoints, so a resumed run still knows and exports it.
+is written beside the checkpoints, so a resumed run still knows and exports it; with
+``best_by: last`` none is kept and the last generator is exported as the best.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ class QualityMonitor(StepCallback):
             return
         values = self.evaluate()
         logs.update(values)
-        value = values[self.config.best_by]
+        value = values.get(self.config.best_by, math.nan)  # best_by "last": no best kept
         if math.isfinite(value) and (self.best is None or value < self.best["value"]):
             self._write_best(step, value)
         log.info("step %d quality: %s", step, {k: round(v, 4) for k, v in values.items()})
