@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 # final metrics, per-step metrics from its "step" table (and the file), the file, a dict of
 # images (keyed step_000250: a stepped image history), the generator (its file, then the model).
 ROLES = ("tags", "metrics", "history", "artifact", "images", "model")
+# The last checkpoint logged while training ran: its grids and history rows are in the run.
+LIVE_STEP = "progress/step"
 
 
 @dataclass
@@ -67,8 +69,8 @@ class _NamespaceRun:
     fd: float | None = None
     hashed: set[str] = field(default_factory=set)
     not_logged: list[str] = field(default_factory=list)  # once tracking is lost
-    live_step: int = 0  # history rows up to this step were logged while training ran
-    live_grids: set[int] = field(default_factory=set)  # grid steps logged while training ran
+    # Grids and history rows up to this step were logged while training ran (``_LiveTraining``).
+    live_step: int = 0
 
 
 class MlflowTracking:
@@ -185,7 +187,9 @@ class MlflowTracking:
             if namespace in adopted:  # its tags and parameters were logged when it started
                 run_id, name = adopted[namespace]
                 self._client.set_tag(run_id, "outputs_logged_afterwards", "true")
-                self._runs[namespace] = _NamespaceRun(run_id, name, free)
+                live = self._client.get_metric_history(run_id, LIVE_STEP)  # logged before
+                live_step = int(max((m.value for m in live), default=0))
+                self._runs[namespace] = _NamespaceRun(run_id, name, free, live_step=live_step)
                 continue
             tags = {**common, "namespace": namespace}
             info = f"{namespace}.data_info"
@@ -268,11 +272,11 @@ class MlflowTracking:
         grids): log its checkpoints while it runs."""
         namespace = (node.namespace or "").split(".")[0]
         run = self._runs.get(namespace)
-        train = inputs.get(f"params:{namespace}.train")
+        folder = (inputs.get(f"params:{namespace}.train") or {}).get("checkpoint_dir")
         grids = [name for name in node.outputs if self._role(name) == "images"]
-        if run is None or not isinstance(train, dict) or not grids:
+        if run is None or not folder or not grids:
             return
-        self._live = _LiveTraining(self, run, Path(train["checkpoint_dir"]), _split(grids[0])[1])
+        self._live = _LiveTraining(self, run, Path(folder), _split(grids[0])[1])
         self._live.start()
 
     @hook_impl
@@ -438,7 +442,7 @@ class MlflowTracking:
             step = tracking.grid_step(key)
             if step is None:
                 self._client.log_image(run.run_id, image, artifact_file=f"{short}/{key}.png")
-            elif step not in run.live_grids:
+            elif step > run.live_step:
                 self._client.log_image(run.run_id, image, key=short, step=step)
 
     def _finish(self, namespace: str, run: _NamespaceRun) -> None:
@@ -516,7 +520,6 @@ class _LiveTraining(threading.Thread):
         self.hook, self.tracked, self.checkpoint_dir, self.key = hook, run, checkpoint_dir, key
         self.every_s = float(hook._settings["live_every_s"])
         self.started = time.time()
-        self.step = 0  # the last checkpoint logged
         self._stopping = threading.Event()
 
     def run(self) -> None:
@@ -544,10 +547,17 @@ class _LiveTraining(threading.Thread):
         if newest is None or written[newest] < self.started:
             return
         progress = json.loads(newest.read_text())
-        step = int(progress["step"])
-        if step <= self.step:
+        step, run = int(progress["step"]), self.tracked
+        if step <= run.live_step:
             return
-        run, client, track = self.tracked, self.hook._client, self.hook._track
+        client, track = self.hook._client, self.hook._track
+        # Grids first, the batch with progress/step last: a progress/step of N in the store
+        # then means everything up to N is there (``_start_runs`` relies on it when adopting).
+        with np.load(newest.parent / GRIDS_FILE) as stored:
+            grids = {int(name): stored[name] for name in stored.files}
+        for grid_step in sorted(each for each in grids if run.live_step < each <= step):
+            log_image = partial(client.log_image, key=self.key, step=grid_step)
+            track(run, None, log_image, run.run_id, to_pil(grids[grid_step]))
         history = pd.read_csv(newest.parent / HISTORY_FILE)
         rows = history[(history["step"] > run.live_step) & (history["step"] <= step)]
         now = int(time.time() * 1000)
@@ -561,20 +571,8 @@ class _LiveTraining(threading.Thread):
             Metric(f"progress/{name}", float(value), now, step) for name, value in figures.items()
         ]
         track(run, None, partial(client.log_batch, run.run_id, metrics=metrics))
-        if self.hook._lost is not None:
-            return
-        run.live_step = step
-        with np.load(newest.parent / GRIDS_FILE) as stored:
-            grids = {int(name): stored[name] for name in stored.files}
-        for grid_step in sorted(grids):
-            if grid_step <= step and grid_step not in run.live_grids:
-                image = to_pil(grids[grid_step])
-                log_image = partial(client.log_image, key=self.key, step=grid_step)
-                track(run, None, log_image, run.run_id, image)
-                if self.hook._lost is not None:
-                    return
-                run.live_grids.add(grid_step)
-        self.step = step
+        if self.hook._lost is None:
+            run.live_step = step
 
 
 def _split(dataset_name: str) -> tuple[str, str]:

@@ -207,7 +207,7 @@ class Progress(StepCallback):
 def _duration(seconds: float) -> str:
     """A time left as a person reads it: 40 s, 28 min, 3.5 h."""
     if seconds < 90:
-        return f"{seconds:.0f} s"
+        return f"{math.ceil(seconds)} s"
     if seconds < 120 * 60:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
