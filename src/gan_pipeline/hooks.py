@@ -509,7 +509,8 @@ class _LiveTraining(threading.Thread):
     as it goes and a user can stop it early.
 
     The run's state folder is the one under ``checkpoint_dir`` whose ``progress.json`` was
-    written after the node started (one training per checkpoint folder: ``run/lock.py``). Its
+    written since the node started (one training per checkpoint folder: ``run/lock.py``; told by
+    a changed modification time, not by clocks, which a shared file system may not agree on). Its
     ``progress.json`` is written last at a checkpoint, so the record beside it holds that step.
     Best-effort like all tracking: a failed MLflow call turns tracking off (``_track``), a file
     it cannot read stops this thread with a warning; training never waits for it.
@@ -519,7 +520,7 @@ class _LiveTraining(threading.Thread):
         super().__init__(name=f"mlflow-live-{run.name}", daemon=True)
         self.hook, self.tracked, self.checkpoint_dir, self.key = hook, run, checkpoint_dir, key
         self.every_s = float(hook._settings["live_every_s"])
-        self.started = time.time()
+        self._before = self._progress_files()  # what earlier runs left
         self._stopping = threading.Event()
 
     def run(self) -> None:
@@ -539,12 +540,19 @@ class _LiveTraining(threading.Thread):
         self._stopping.set()
         self.join()  # a call in flight is bounded by conf/base/mlflow.yml's http settings
 
+    def _progress_files(self) -> dict[Path, int]:
+        return {
+            path: path.stat().st_mtime_ns for path in self.checkpoint_dir.glob(f"*/{PROGRESS_FILE}")
+        }
+
     def poll(self) -> None:
         written = {
-            path: path.stat().st_mtime for path in self.checkpoint_dir.glob(f"*/{PROGRESS_FILE}")
+            path: mtime
+            for path, mtime in self._progress_files().items()
+            if self._before.get(path) != mtime
         }
         newest = max(written, key=written.get, default=None)
-        if newest is None or written[newest] < self.started:
+        if newest is None:
             return
         progress = json.loads(newest.read_text())
         step, run = int(progress["step"]), self.tracked

@@ -192,13 +192,7 @@ class Progress(StepCallback):
             " (includes compiling the step)" if first else "",
             f"about {_duration(eta_s)} left" if left else "done",
         )
-        progress = {
-            "step": step,
-            "steps": self.steps,
-            "s_per_step": per_step,
-            "eta_s": eta_s,
-            "time": time.time(),
-        }
+        progress = {"step": step, "steps": self.steps, "s_per_step": per_step, "eta_s": eta_s}
         self.write_dir.mkdir(parents=True, exist_ok=True)
         with replacing(self.write_dir / PROGRESS_FILE) as file:
             file.write(json.dumps(progress).encode())
