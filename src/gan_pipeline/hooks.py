@@ -7,6 +7,9 @@ Tracking is best-effort once a run has started: the first failed MLflow call tur
 rest of the run (each call to a lost server costs MLflow's timeout and retries, bounded in
 conf/base/mlflow.yml), training and the catalog saves go on, and one warning at the end names
 what was not logged and how to log it afterwards (``gan_pipeline.log_outputs``).
+While a training node runs, a thread of this hook logs each new checkpoint's sample grid, the
+history so far and the progress (``_LiveTraining``) from the files the training writes beside
+its checkpoints; what it logged is skipped when the node's outputs are logged.
 A project hook rather than kedro-mlflow, which with Kedro 1.7 / MLflow 3 falls back to the file
 store and crashes, puts both namespaces of a run into one MLflow run, and leaves dataset-factory
 metrics unprefixed (kedro-mlflow 2.0.3, as tried on this project).
@@ -16,8 +19,10 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import logging
 import os
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,16 +31,19 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
+import numpy as np
 import pandas as pd
 from kedro.config import MissingConfigException
 from kedro.framework.hooks import hook_impl
-from mlflow.entities import RunTag
+from mlflow.entities import Metric, RunTag
 from mlflow.exceptions import MlflowException
 from mlflow.tracking.context.registry import resolve_tags
 from PIL import Image
 
 from gan_pipeline import tracking, validation
 from gan_pipeline.gan.config import TrackingConfig, problems
+from gan_pipeline.gan.files import GRIDS_FILE, HISTORY_FILE, PROGRESS_FILE
+from gan_pipeline.gan.images import to_pil
 from gan_pipeline.run import plan
 
 log = logging.getLogger(__name__)
@@ -44,6 +52,8 @@ log = logging.getLogger(__name__)
 # final metrics, per-step metrics from its "step" table (and the file), the file, a dict of
 # images (keyed step_000250: a stepped image history), the generator (its file, then the model).
 ROLES = ("tags", "metrics", "history", "artifact", "images", "model")
+# The last checkpoint logged while training ran: its grids and history rows are in the run.
+LIVE_STEP = "progress/step"
 
 
 @dataclass
@@ -59,6 +69,8 @@ class _NamespaceRun:
     fd: float | None = None
     hashed: set[str] = field(default_factory=set)
     not_logged: list[str] = field(default_factory=list)  # once tracking is lost
+    # Grids and history rows up to this step were logged while training ran (``_LiveTraining``).
+    live_step: int = 0
 
 
 class MlflowTracking:
@@ -77,6 +89,8 @@ class MlflowTracking:
         self._run_params: dict[str, Any] = {}
         self._lost: Exception | None = None  # the first failed MLflow call of this run
         self._saved: dict[str, list[tuple[str, Any]]] = {}  # a node's outputs saved so far
+        self._live: _LiveTraining | None = None  # while a tracked training node runs
+        self._lock = threading.Lock()  # one MLflow call at a time: the live thread's or ours
 
     @property
     def run_ids(self) -> dict[str, str]:
@@ -173,7 +187,9 @@ class MlflowTracking:
             if namespace in adopted:  # its tags and parameters were logged when it started
                 run_id, name = adopted[namespace]
                 self._client.set_tag(run_id, "outputs_logged_afterwards", "true")
-                self._runs[namespace] = _NamespaceRun(run_id, name, free)
+                live = self._client.get_metric_history(run_id, LIVE_STEP)  # logged before
+                live_step = int(max((m.value for m in live), default=0))
+                self._runs[namespace] = _NamespaceRun(run_id, name, free, live_step=live_step)
                 continue
             tags = {**common, "namespace": namespace}
             info = f"{namespace}.data_info"
@@ -251,6 +267,32 @@ class MlflowTracking:
                 run.generator_md5 = md5
 
     @hook_impl
+    def before_node_run(self, node, inputs: dict[str, Any]) -> None:
+        """A training node of a tracked namespace (it reads ``train`` parameters and makes sample
+        grids): log its checkpoints while it runs."""
+        namespace = (node.namespace or "").split(".")[0]
+        run = self._runs.get(namespace)
+        folder = (inputs.get(f"params:{namespace}.train") or {}).get("checkpoint_dir")
+        grids = [name for name in node.outputs if self._role(name) == "images"]
+        if run is None or not folder or not grids:
+            return
+        self._live = _LiveTraining(self, run, Path(folder), _split(grids[0])[1])
+        self._live.start()
+
+    @hook_impl
+    def after_node_run(self) -> None:
+        self._stop_live()  # before the node's outputs are saved and logged
+
+    @hook_impl
+    def on_node_error(self) -> None:
+        self._stop_live()
+
+    def _stop_live(self) -> None:
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+    @hook_impl
     def after_dataset_saved(self, dataset_name: str, data: Any, node) -> None:
         """Log a node's outputs once all of them are saved: a slow or lost server then never
         stands between the saves of one node (Generator.h5 beside an older history.csv)."""
@@ -283,6 +325,7 @@ class MlflowTracking:
 
     def _abandon(self, status: str) -> None:
         """End the open runs as FAILED (an exception) or KILLED (a signal, Ctrl-C)."""
+        self._stop_live()
         for namespace, run in self._runs.items():
             self._track(run, None, self._client.set_terminated, run.run_id, status)
             if self._lost is not None:
@@ -293,21 +336,22 @@ class MlflowTracking:
         """One MLflow call, best-effort: after the first failure the rest of the run's calls
         are skipped (``what`` they would log listed in ``run.not_logged``) instead of each
         paying the timeout."""
-        if self._lost is None:
-            try:
-                with self._timed():
-                    call(*args)
-                return
-            except Exception as error:  # the store's own error types vary (HTTP, SQLAlchemy)
-                self._lost = error
-                log.info(
-                    "MLflow tracking to %s failed (%s): tracking is off for the rest of this "
-                    "run; training and saving go on",
-                    self._uri,
-                    tracking.first_line(error),
-                )
-        if what:
-            run.not_logged.append(what)
+        with self._lock:
+            if self._lost is None:
+                try:
+                    with self._timed():
+                        call(*args)
+                    return
+                except Exception as error:  # the store's own error types vary (HTTP, SQLAlchemy)
+                    self._lost = error
+                    log.info(
+                        "MLflow tracking to %s failed (%s): tracking is off for the rest of this "
+                        "run; training and saving go on",
+                        self._uri,
+                        tracking.first_line(error),
+                    )
+            if what:
+                run.not_logged.append(what)
 
     def _give_up(self, namespace: str, run: _NamespaceRun) -> None:
         """A run tracking was lost in: one quick try to mark it FAILED, a note for the next
@@ -386,7 +430,10 @@ class MlflowTracking:
         return role
 
     def _log_history(self, run: _NamespaceRun, dataset_name: str, history: pd.DataFrame) -> None:
-        self._client.log_batch(run.run_id, metrics=tracking.history_metrics(history))
+        """The steps not logged while training ran, then the file."""
+        self._client.log_batch(
+            run.run_id, metrics=tracking.history_metrics(history[history["step"] > run.live_step])
+        )
         self._log_file(run, dataset_name)
 
     def _log_images(self, run: _NamespaceRun, short: str, images: dict[str, Image.Image]) -> None:
@@ -395,7 +442,7 @@ class MlflowTracking:
             step = tracking.grid_step(key)
             if step is None:
                 self._client.log_image(run.run_id, image, artifact_file=f"{short}/{key}.png")
-            else:
+            elif step > run.live_step:
                 self._client.log_image(run.run_id, image, key=short, step=step)
 
     def _finish(self, namespace: str, run: _NamespaceRun) -> None:
@@ -453,6 +500,87 @@ class MlflowTracking:
             yield
         finally:
             self._seconds += time.perf_counter() - started
+
+
+class _LiveTraining(threading.Thread):
+    """While a training node runs: every ``live_every_s`` seconds, what its newest checkpoint
+    added (sample grids, history rows) and ``progress/*`` metrics, read from the files the
+    training writes beside its checkpoints (``gan/files.py``), so ``mlflow ui`` shows a long run
+    as it goes and a user can stop it early.
+
+    The run's state folder is the one under ``checkpoint_dir`` whose ``progress.json`` was
+    written since the node started (one training per checkpoint folder: ``run/lock.py``; told by
+    a changed modification time, not by clocks, which a shared file system may not agree on). Its
+    ``progress.json`` is written last at a checkpoint, so the record beside it holds that step.
+    Best-effort like all tracking: a failed MLflow call turns tracking off (``_track``), a file
+    it cannot read stops this thread with a warning; training never waits for it.
+    """
+
+    def __init__(self, hook: MlflowTracking, run: _NamespaceRun, checkpoint_dir: Path, key: str):
+        super().__init__(name=f"mlflow-live-{run.name}", daemon=True)
+        self.hook, self.tracked, self.checkpoint_dir, self.key = hook, run, checkpoint_dir, key
+        self.every_s = float(hook._settings["live_every_s"])
+        self._before = self._progress_files()  # what earlier runs left
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopping.wait(self.every_s) and self.hook._lost is None:
+            try:
+                self.poll()
+            except Exception as error:  # a file being damaged or removed: never stop training
+                log.warning(
+                    "%s: logging the training's checkpoints to MLflow while it runs stopped "
+                    "(%s); they are logged when it ends",
+                    self.tracked.name,
+                    tracking.first_line(error),
+                )
+                return
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join()  # a call in flight is bounded by conf/base/mlflow.yml's http settings
+
+    def _progress_files(self) -> dict[Path, int]:
+        return {
+            path: path.stat().st_mtime_ns for path in self.checkpoint_dir.glob(f"*/{PROGRESS_FILE}")
+        }
+
+    def poll(self) -> None:
+        written = {
+            path: mtime
+            for path, mtime in self._progress_files().items()
+            if self._before.get(path) != mtime
+        }
+        newest = max(written, key=written.get, default=None)
+        if newest is None:
+            return
+        progress = json.loads(newest.read_text())
+        step, run = int(progress["step"]), self.tracked
+        if step <= run.live_step:
+            return
+        client, track = self.hook._client, self.hook._track
+        # Grids first, the batch with progress/step last: a progress/step of N in the store
+        # then means everything up to N is there (``_start_runs`` relies on it when adopting).
+        with np.load(newest.parent / GRIDS_FILE) as stored:
+            grids = {int(name): stored[name] for name in stored.files}
+        for grid_step in sorted(each for each in grids if run.live_step < each <= step):
+            log_image = partial(client.log_image, key=self.key, step=grid_step)
+            track(run, None, log_image, run.run_id, to_pil(grids[grid_step]))
+        history = pd.read_csv(newest.parent / HISTORY_FILE)
+        rows = history[(history["step"] > run.live_step) & (history["step"] <= step)]
+        now = int(time.time() * 1000)
+        figures = {
+            "step": step,
+            "steps_left": progress["steps"] - step,
+            "s_per_step": progress["s_per_step"],
+            "eta_min": progress["eta_s"] / 60,
+        }
+        metrics = tracking.history_metrics(rows) + [
+            Metric(f"progress/{name}", float(value), now, step) for name, value in figures.items()
+        ]
+        track(run, None, partial(client.log_batch, run.run_id, metrics=metrics))
+        if self.hook._lost is None:
+            run.live_step = step
 
 
 def _split(dataset_name: str) -> tuple[str, str]:

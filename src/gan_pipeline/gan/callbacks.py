@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import math
 import time
 from pathlib import Path
@@ -12,8 +14,10 @@ import pandas as pd
 import tensorflow as tf
 
 from gan_pipeline.errors import ExpectedError
-from gan_pipeline.gan.files import replacing
+from gan_pipeline.gan.files import GRIDS_FILE, HISTORY_FILE, PROGRESS_FILE, replacing
 from gan_pipeline.gan.images import make_grid
+
+log = logging.getLogger(__name__)
 
 
 class NonFiniteLossError(ExpectedError, RuntimeError):
@@ -62,11 +66,11 @@ class TrainingRecord(StepCallback):
 
     def restore(self, folder: Path, step: int) -> None:
         """Reload what was recorded in ``folder`` up to the restored checkpoint ``step``."""
-        history = folder / "history.csv"
+        history = folder / HISTORY_FILE
         if history.exists():
             frame = pd.read_csv(history)
             self.rows = frame[frame["step"] <= step].to_dict("records")
-        grids = folder / "grids.npz"
+        grids = folder / GRIDS_FILE
         if grids.exists():
             with np.load(grids) as stored:
                 self.grids = {int(k): stored[k] for k in stored.files if int(k) <= step}
@@ -74,9 +78,9 @@ class TrainingRecord(StepCallback):
     def save(self) -> None:
         """Write the record, each file replaced whole, so a kill mid-write leaves the last one."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        with replacing(self.state_dir / "history.csv") as file:
+        with replacing(self.state_dir / HISTORY_FILE) as file:
             self.history().to_csv(file, index=False)
-        with replacing(self.state_dir / "grids.npz") as file:
+        with replacing(self.state_dir / GRIDS_FILE) as file:
             np.savez_compressed(file, **{str(k): v for k, v in self.grids.items()})
 
     def history(self) -> pd.DataFrame:
@@ -142,3 +146,62 @@ class Checkpointing(StepCallback):
         # (a kill between the two leaves extra rows, which restore() drops).
         self.record.save()
         self.manager.save(checkpoint_number=step)
+
+
+class Progress(StepCallback):
+    """At every checkpoint: one log line with the steps left and an estimate of the time left,
+    and the same figures in ``progress.json`` of the state folder (the tracking hook reads it
+    while the run goes on).
+
+    The speed is this process's own over its last ``window`` rounds, so a resumed run estimates
+    from its steps, not the earlier process's. The first round includes tracing and compiling
+    the step: it is used alone (and says so) until a later round is done, then left out.
+    Runs after ``Checkpointing``: the figures then count the checkpoint's cost, and a
+    ``progress.json`` of step N means the record and the checkpoint of step N are on disk.
+    """
+
+    def __init__(self, write_dir: Path, steps: int, name: str, window: int = 4):
+        super().__init__()
+        self.write_dir = Path(write_dir)
+        self.steps = steps
+        self.name = name
+        self.window = window
+        self._ends: list[tuple[int, float]] = []  # (step, time) at each round's end, and start
+
+    def on_epoch_begin(self, epoch, logs=None):
+        super().on_epoch_begin(epoch, logs)
+        if not self._ends:  # the first round of this process: it starts (or resumes) here
+            self._ends.append((self.steps_before(epoch), time.perf_counter()))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._ends.append((self.steps_before(epoch + 1), time.perf_counter()))
+        first = len(self._ends) == 2
+        since = 0 if first else max(1, len(self._ends) - 1 - self.window)
+        (begun, started), (step, now) = self._ends[since], self._ends[-1]
+        per_step = (now - started) / (step - begun)
+        left = self.steps - step
+        eta_s = left * per_step
+        log.info(
+            "%s: step %s of %s (%s left), %.3g s/step over the last %s%s, %s",
+            self.name,
+            f"{step:,}",
+            f"{self.steps:,}",
+            f"{left:,}",
+            per_step,
+            f"{step - begun:,}",
+            " (includes compiling the step)" if first else "",
+            f"about {_duration(eta_s)} left" if left else "done",
+        )
+        progress = {"step": step, "steps": self.steps, "s_per_step": per_step, "eta_s": eta_s}
+        self.write_dir.mkdir(parents=True, exist_ok=True)
+        with replacing(self.write_dir / PROGRESS_FILE) as file:
+            file.write(json.dumps(progress).encode())
+
+
+def _duration(seconds: float) -> str:
+    """A time left as a person reads it: 40 s, 28 min, 3.5 h."""
+    if seconds < 90:
+        return f"{math.ceil(seconds)} s"
+    if seconds < 120 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

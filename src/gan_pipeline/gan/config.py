@@ -353,6 +353,7 @@ class TrackingConfig(Checked):
     tracking: str = rule("required", choices=TRACKING_MODES)
     register_model: bool = True
     http: dict = field(default_factory=dict)  # MLFLOW_HTTP_REQUEST_* for every request
+    live_every_s: float = rule(5.0, low=0, open_low=True)  # polls of a training's state folder
 
 
 def problems(

@@ -8,6 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+# The training record beside the checkpoints, rewritten at every checkpoint (callbacks.py); the
+# tracking hook reads them while a training runs.
+HISTORY_FILE = "history.csv"
+GRIDS_FILE = "grids.npz"
+PROGRESS_FILE = "progress.json"
+
 
 @contextlib.contextmanager
 def replacing(path: Path) -> Iterator[BinaryIO]:

@@ -24,7 +24,12 @@ from gan_pipeline.gan.architecture import (
     build_generator,
     reconstruction_head,
 )
-from gan_pipeline.gan.callbacks import Checkpointing, NonFiniteLossGuard, TrainingRecord
+from gan_pipeline.gan.callbacks import (
+    Checkpointing,
+    NonFiniteLossGuard,
+    Progress,
+    TrainingRecord,
+)
 from gan_pipeline.gan.checkpoints import remove_partial_writes, restore_newest_intact
 from gan_pipeline.gan.conditional import class_count
 from gan_pipeline.gan.config import ModelConfig, TrainConfig
@@ -199,10 +204,10 @@ def train(
 ) -> TrainResult:
     """Train (or resume training) a GAN on ``images`` of shape (N, H, W, C) in [-1, 1].
 
-    Extra ``callbacks`` run before the step record, the NaN guard and checkpointing,
-    so values they add to ``logs`` land in the history. ``labels``: the class of every
-    image, 0..K-1, used when ``model.conditional``. ``state_dir``: the run's folder, as
-    ``run_directory`` gives it, from a caller whose callbacks keep state there too (the
+    Extra ``callbacks`` run before the step record, the NaN guard, checkpointing and the
+    progress line, so values they add to ``logs`` land in the history. ``labels``: the class
+    of every image, 0..K-1, used when ``model.conditional``. ``state_dir``: the run's folder,
+    as ``run_directory`` gives it, from a caller whose callbacks keep state there too (the
     training node's quality monitor); computed here when not given.
     """
     if images.ndim != 4 or not np.isfinite(images).all():
@@ -274,6 +279,7 @@ def train(
                         record,
                         NonFiniteLossGuard(state_dir),
                         Checkpointing(manager, step, record),
+                        Progress(write_dir, train.steps, str(state_dir)),
                     ],
                 )
     return TrainResult(gan.sampler, gan.discriminator, record.history(), record.grids, resumed_from)
