@@ -561,9 +561,14 @@ class _LiveTraining(threading.Thread):
         client, track = self.hook._client, self.hook._track
         # Grids first, the batch with progress/step last: a progress/step of N in the store
         # then means everything up to N is there (``_start_runs`` relies on it when adopting).
+        # Only the new grids are decompressed: the file holds every checkpoint's.
         with np.load(newest.parent / GRIDS_FILE) as stored:
-            grids = {int(name): stored[name] for name in stored.files}
-        for grid_step in sorted(each for each in grids if run.live_step < each <= step):
+            grids = {
+                int(name): stored[name]
+                for name in stored.files
+                if run.live_step < int(name) <= step
+            }
+        for grid_step in sorted(grids):
             log_image = partial(client.log_image, key=self.key, step=grid_step)
             track(run, None, log_image, run.run_id, to_pil(grids[grid_step]))
         history = pd.read_csv(newest.parent / HISTORY_FILE)
