@@ -11,7 +11,10 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 # The extras beyond dev that this .venv was installed with, remembered in .venv/.extras so that a
 # sync after a pull that changes uv.lock installs them again instead of quietly dropping them.
-EXTRAS ?= $(shell cat $(VENV)/.extras 2>/dev/null)
+# `make install EXTRAS="gpu jax-gpu"` sets them.
+ifneq ($(origin EXTRAS),command line)
+EXTRAS := $(shell cat $(VENV)/.extras 2>/dev/null)
+endif
 # One stamp per set of extras (.installed, .installed-gpu, ...): another set, another sync.
 space := $() $()
 STAMP := $(VENV)/.installed$(subst $(space),,$(addprefix -,$(EXTRAS)))
