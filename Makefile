@@ -19,7 +19,8 @@ endif
 space := $() $()
 STAMP := $(VENV)/.installed$(subst $(space),,$(addprefix -,$(EXTRAS)))
 # The `gpu` extra (TensorFlow's CUDA build) replaces the default group `tf-cpu` (pyproject.toml).
-SYNC_ARGS := --extra dev $(addprefix --extra ,$(EXTRAS)) $(if $(filter gpu,$(EXTRAS)),--no-group tf-cpu)
+SYNC_ARGS := --extra dev $(addprefix --extra ,$(EXTRAS))
+SYNC_ARGS += $(if $(filter gpu,$(EXTRAS)),--no-group tf-cpu)
 
 # Nothing phones home: Kedro, MLflow and DVC telemetry off; TensorFlow's C++ chatter down.
 export KEDRO_DISABLE_TELEMETRY := 1
@@ -30,7 +31,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # uv trusts the system's certificate store, as pip does (a TLS-inspecting proxy's CA included).
 export UV_NATIVE_TLS := 1
 
-.PHONY: run repro test lint benchmark install install-cpu install-gpu install-jax-gpu lock jupyter serve
+.PHONY: run repro test lint benchmark lock jupyter serve
+.PHONY: install install-cpu install-gpu install-jax-gpu
 
 install: $(STAMP)
 
