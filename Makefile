@@ -2,12 +2,25 @@
 # test suite); the other targets are helpers (`make serve`: the registered generator over HTTP).
 # Each creates .venv at the project root if it is missing and installs the project into it
 # with the exact versions of uv.lock (`make lock` refreshes the lock; README, "Set-up").
+# `make install-gpu` / `make install-jax-gpu` add a GPU extra (docs/scaling.md); the venv keeps
+# it through later syncs until `make install-cpu`.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
+# The extras beyond dev that this .venv was installed with, remembered in .venv/.extras so that a
+# sync after a pull that changes uv.lock installs them again instead of quietly dropping them.
+# `make install EXTRAS="gpu jax-gpu"` sets them.
+ifneq ($(origin EXTRAS),command line)
+EXTRAS := $(shell cat $(VENV)/.extras 2>/dev/null)
+endif
+# One stamp per set of extras (.installed, .installed-gpu, ...): another set, another sync.
+space := $() $()
+STAMP := $(VENV)/.installed$(subst $(space),,$(addprefix -,$(EXTRAS)))
+# The `gpu` extra (TensorFlow's CUDA build) replaces the default group `tf-cpu` (pyproject.toml).
+SYNC_ARGS := --extra dev $(addprefix --extra ,$(EXTRAS))
+SYNC_ARGS += $(if $(filter gpu,$(EXTRAS)),--no-group tf-cpu)
 
 # Nothing phones home: Kedro, MLflow and DVC telemetry off; TensorFlow's C++ chatter down.
 export KEDRO_DISABLE_TELEMETRY := 1
@@ -18,9 +31,18 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # uv trusts the system's certificate store, as pip does (a TLS-inspecting proxy's CA included).
 export UV_NATIVE_TLS := 1
 
-.PHONY: run repro test lint benchmark install lock jupyter serve
+.PHONY: run repro test lint benchmark lock jupyter serve
+.PHONY: install install-cpu install-gpu install-jax-gpu
 
 install: $(STAMP)
+
+# Locked installs with a GPU extra, and back to the CPU-only default.
+install-gpu:
+	$(MAKE) install EXTRAS=gpu
+install-jax-gpu:
+	$(MAKE) install EXTRAS=jax-gpu
+install-cpu:
+	$(MAKE) install EXTRAS=
 
 # pip only bootstraps uv; `uv sync --locked` then installs every package at its locked version
 # and hash (the project itself editable) and fails if uv.lock no longer matches pyproject.toml.
@@ -29,7 +51,10 @@ $(BIN)/uv:
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 
 $(STAMP): pyproject.toml uv.lock | $(BIN)/uv
-	$(BIN)/uv sync --locked --extra dev --quiet
+	$(if $(EXTRAS),@echo "uv sync with the extras: $(EXTRAS) (make install-cpu: without them)")
+	$(BIN)/uv sync --locked $(SYNC_ARGS) --quiet
+	rm -f $(VENV)/.installed*
+	echo "$(EXTRAS)" > $(VENV)/.extras
 	touch $@
 
 # Re-resolve every dependency to the newest versions pyproject.toml allows; commit uv.lock.
