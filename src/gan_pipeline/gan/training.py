@@ -34,7 +34,8 @@ from gan_pipeline.gan.checkpoints import remove_partial_writes, restore_newest_i
 from gan_pipeline.gan.conditional import class_count
 from gan_pipeline.gan.config import ModelConfig, TrainConfig
 from gan_pipeline.gan.distribution import is_chief, make_strategy, writable_state_dir
-from gan_pipeline.gan.model import GAN, pack_labels
+from gan_pipeline.gan.model import GAN
+from gan_pipeline.gan.step_tf import pack_labels
 from gan_pipeline.run.stopping import Terminated
 
 log = logging.getLogger(__name__)
