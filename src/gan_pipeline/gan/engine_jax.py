@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import h5py
+import keras
 import numpy as np
 
 from gan_pipeline.gan import checkpoints
@@ -20,6 +22,21 @@ RETRYABLE: tuple[type[Exception], ...] = ()
 
 # What a damaged weights file raises on load: h5py's short reads, a missing or misshapen entry.
 DAMAGE = (OSError, KeyError, ValueError, IndexError, RuntimeError)
+
+
+def set_random_seed(seed: int) -> None:
+    """``keras.utils.set_random_seed`` (Python's, NumPy's and Keras' seeds) without the
+    TensorFlow import it makes wherever TensorFlow is installed, to seed it too: seconds of
+    start-up and its memory, for nothing a JAX run draws. TensorFlow is hidden from that one
+    import, so Keras records it as absent for this process, as on a machine without it."""
+    if "tensorflow" in sys.modules:
+        keras.utils.set_random_seed(seed)
+        return
+    sys.modules["tensorflow"] = None  # an import of it now raises ImportError
+    try:
+        keras.utils.set_random_seed(seed)
+    finally:
+        del sys.modules["tensorflow"]
 
 
 def make_dataset(

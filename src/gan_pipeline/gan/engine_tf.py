@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -13,6 +14,8 @@ from gan_pipeline.gan.distribution import is_chief, make_strategy
 from gan_pipeline.gan.step_tf import pack_labels
 
 __all__ = ["RETRYABLE", "Checkpoints", "is_chief", "make_dataset", "make_strategy"]
+
+set_random_seed = keras.utils.set_random_seed  # Python's, NumPy's, Keras' and TensorFlow's
 
 # What a lost multi-worker peer raises during fit: a restart of every worker resumes.
 RETRYABLE = (tf.errors.UnavailableError, tf.errors.DeadlineExceededError)

@@ -198,7 +198,7 @@ def train(
         )
     # Multi-worker collectives must be configured before any other TF work in the process.
     strategy = engine.make_strategy(train.distribution, train.devices, train.collective_timeout_s)
-    keras.utils.set_random_seed(train.seed)
+    engine.set_random_seed(train.seed)
     image_shape = tuple(images.shape[1:])
     state_dir = state_dir or run_directory(model, train, images, labels)
     with strategy.scope():
@@ -222,7 +222,7 @@ def train(
             log.info("Resuming from %s (step %d)", latest, resumed_from)
             # Fresh noise after a resume, still reproducible for the same resume point (an XLA
             # step's draws are keyed by the step instead: GAN.step_seed).
-            keras.utils.set_random_seed(train.seed + resumed_from)
+            engine.set_random_seed(train.seed + resumed_from)
         if resumed_from < train.steps:
             with _stop_logged(record, checkpoints):
                 _fit(
