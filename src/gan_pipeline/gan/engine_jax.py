@@ -142,6 +142,12 @@ class Checkpoints:
         return None if self._latest is None else (self._latest, self._folder)
 
 
+def sync_variables(model) -> None:
+    """Bring the step's state into ``model``'s variables: mid-round, Keras' JAX trainer keeps
+    it outside them (a callback that samples between checkpoints calls this first)."""
+    model.jax_state_sync()
+
+
 def newest_checkpoint(folder: Path) -> str | None:
     """The newest checkpoint file in ``folder``, or None."""
     found = checkpoints.newest_first(Path(folder), SUFFIX)

@@ -108,6 +108,10 @@ class Checkpoints:
         return (int(saved.rsplit("-", 1)[1]), Path(saved).parent) if saved else None
 
 
+def sync_variables(model) -> None:
+    """Nothing to do: TensorFlow's step updates the variables themselves."""
+
+
 def newest_checkpoint(folder: Path) -> str | None:
     """The newest checkpoint in ``folder`` by TensorFlow's own record, or None."""
     return tf.train.latest_checkpoint(str(folder))

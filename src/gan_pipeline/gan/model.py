@@ -48,7 +48,8 @@ class GAN(backend.load("step").GradientStep, keras.Model):
     ):
         """``reconstruction``: D with its features as a second output and a decoder of those
         features (``architecture.reconstruction_head``); the decoder trains with D. ``seed``
-        keys the random draws of XLA-compiled steps (``step_seed``)."""
+        keys the stateless draws (``step_seed``) of XLA-compiled TensorFlow steps and of
+        every JAX step."""
         super().__init__()
         self.seed = seed
         self.generator = generator
