@@ -13,7 +13,10 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
+import step_twins
 from real_data import example_photos
+
+from gan_pipeline.gan import draws
 
 pytest.importorskip("jax", reason="jax is not installed (the dev extras bring jax[cpu])")
 
@@ -139,6 +142,23 @@ def test_faces_with_few_shot_options_export_a_generator_tensorflow_samples_alike
     generator = keras.models.load_model(tmp_path / "Generator.h5", compile=False)
     assert generator.output_shape == (None, 64, 64, 3)
     np.testing.assert_allclose(generator(z), np.load(tmp_path / "samples.npy"), atol=1e-5)
+
+
+def test_a_jax_step_computes_what_the_tensorflow_step_does(monkeypatch, tmp_path):
+    # Same initial weights, same batch, the draws fixed (the backends' generators differ).
+    for name, replacement in step_twins.fixed_draws().items():
+        monkeypatch.setattr(draws, name, replacement)
+    ours = step_twins.two_steps(tmp_path / "initial.npz", write_initial=True)
+    done = under_jax(
+        [str(TESTS / "step_twins.py"), str(tmp_path / "initial.npz"), str(tmp_path / "jax.npz")],
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    with np.load(tmp_path / "jax.npz") as theirs:
+        np.testing.assert_allclose(theirs["logs"], ours["logs"], rtol=1e-5)
+        np.testing.assert_allclose(theirs["lecam"], ours["lecam"][0], atol=1e-6)
+        for index, weight in enumerate(ours["weights"]):
+            np.testing.assert_allclose(theirs[f"arr_{index}"], weight, atol=1e-6)
 
 
 @pytest.mark.slow

@@ -41,5 +41,15 @@ def fold_in(seed: jax.Array | None, index: int) -> jax.Array | None:
 
 
 def input_gradients(function: Callable[[jax.Array], jax.Array], inputs: jax.Array) -> jax.Array:
-    """d sum(function(inputs)) / d inputs, per example."""
-    return jax.grad(lambda x: jnp.sum(function(x).astype("float32")))(inputs)
+    """d sum(function(inputs)) / d inputs, per example.
+
+    A ``function`` with a ``traced(inputs) -> (outputs, state)`` method (``step_jax.Critic``)
+    is differentiated through that, and handed the state its call wrote (``record``): what a
+    stateful call would have left behind under TensorFlow."""
+    traced = getattr(function, "traced", None)
+    if traced is None:
+        outputs, pullback = jax.vjp(function, inputs)
+    else:
+        outputs, pullback, state = jax.vjp(traced, inputs, has_aux=True)
+        function.record(state)
+    return pullback(jnp.ones_like(outputs))[0]

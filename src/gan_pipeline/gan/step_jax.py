@@ -1,17 +1,17 @@
 """The GAN's gradient step under JAX: a stateless ``train_step(state, data)`` for ``fit``.
 
 Keras' JAX trainer hands the step every variable's value (``state``) and jit-compiles it; the
-step runs G and D with ``stateless_call`` on those values, differentiates with ``jax.grad``
-and returns the new values. It is the TensorFlow step (``step_tf``) written functionally: the
-same updates, losses, penalties, DiffAugment, LeCam averages, EMA and reconstruction head.
+step runs G and D on those values in a ``keras.StatelessScope``, differentiates with
+``jax.grad`` and returns the new values. It is the TensorFlow step (``step_tf``) written
+functionally: the same updates, losses, penalties, DiffAugment, LeCam averages, EMA and
+reconstruction head.
 Its random draws are keyed by ``seed`` and the step (``step_seed``), so a run repeats and a
 resumed one continues as an unbroken run would, whatever the process.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import jax
@@ -70,6 +70,26 @@ class BothOptimizers:
         return [*self._model.g_optimizer.variables, *self._model.d_optimizer.variables]
 
 
+class Critic:
+    """D as the gradient penalties call it: images -> logits on the step's values, each call's
+    writes (spectral normalisation's) kept for the next, as a TensorFlow step keeps them.
+    ``ops_jax.input_gradients`` calls ``traced`` and hands back the writes (``record``)."""
+
+    def __init__(self, gan, values: Values, labels: Any):
+        self.gan, self.values, self.labels = gan, values, labels
+
+    def traced(self, images: Any) -> tuple[Any, Values]:
+        inputs = self.gan._conditioned(images, self.labels)
+        return self.gan._run(self.gan.discriminator, self.values, inputs)
+
+    def record(self, values: Values) -> None:
+        self.values = values
+
+    def __call__(self, images: Any) -> Any:
+        logits, self.values = self.traced(images)
+        return logits
+
+
 class GradientStep:
     """``GAN``'s training step under JAX and what only it needs."""
 
@@ -82,22 +102,15 @@ class GradientStep:
         return jax.random.fold_in(jax.random.PRNGKey(self.seed), step)
 
     def _run(self, model: keras.Model, values: Values, inputs: Any) -> tuple[Any, Values]:
-        """``model`` in training mode on ``values``: its outputs, and ``values`` with the
-        model's non-trainable updates (BatchNorm statistics, spectral-norm vectors, seeds)."""
-        outputs, updated = model.stateless_call(
-            [values[id(v)] for v in model.trainable_variables],
-            [values[id(v)] for v in model.non_trainable_variables],
-            inputs,
-            training=True,
-        )
-        return outputs, {
-            **values,
-            **dict(zip(_ids(model.non_trainable_variables), updated, strict=True)),
-        }
-
-    def _critic(self, values: Values, labels: Any, images: Any) -> Any:
-        """D's logits for ``images`` on ``values``, its updates dropped (gradient penalties)."""
-        return self._run(self.discriminator, values, self._conditioned(images, labels))[0]
+        """``model`` in training mode on ``values``: its outputs, and ``values`` with what the
+        call wrote to the model's variables (BatchNorm statistics, dropout seeds, and what
+        ``SpectralNormalization`` writes: its vector and the normalised kernel, kept as the
+        TensorFlow step keeps them; ``stateless_call`` would drop a trainable one)."""
+        mapping = [(variable, values[id(variable)]) for variable in model.variables]
+        with keras.StatelessScope(state_mapping=mapping) as scope:
+            outputs = model(inputs, training=True)
+        written = {id(v): scope.get_current_value(v) for v in model.variables}
+        return outputs, {**values, **written}
 
     @staticmethod
     def _scaled(optimizer: keras.optimizers.Optimizer, state: list, loss: Any) -> Any:
@@ -134,8 +147,9 @@ class GradientStep:
             self.discriminator, values, self._conditioned(fake_seen, labels)
         )
         d_losses = self.d_loss_fn(real_logits, fake_logits)
-        critic: Callable = functools.partial(self._critic, values, labels)
+        critic = Critic(self, values, labels)
         d_losses += self._penalties(real_seen, fake_seen, seeds[3], labels, critic)
+        values = critic.values
         if redraw_error is not None:
             d_losses += self.reconstruction_weight * redraw_error
         if self.lecam:
