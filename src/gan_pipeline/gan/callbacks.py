@@ -11,9 +11,9 @@ from pathlib import Path
 import keras
 import numpy as np
 import pandas as pd
-import tensorflow as tf
 
 from gan_pipeline.errors import ExpectedError
+from gan_pipeline.gan import backend
 from gan_pipeline.gan.files import GRIDS_FILE, HISTORY_FILE, PROGRESS_FILE, replacing
 from gan_pipeline.gan.images import make_grid
 
@@ -119,7 +119,7 @@ class NonFiniteLossGuard(StepCallback):
         bad = {k: float(logs[k]) for k in self.keys if not math.isfinite(float(logs[k]))}
         if bad:
             step = self.step_after(batch)
-            last = tf.train.latest_checkpoint(str(self.checkpoint_dir))
+            last = backend.load("engine").newest_checkpoint(self.checkpoint_dir)
             raise NonFiniteLossError(
                 f"non-finite loss {bad} at step {step}; training stopped. "
                 f"Last good checkpoint kept: {last or 'none yet'} (lower the learning rates, "
@@ -128,24 +128,21 @@ class NonFiniteLossGuard(StepCallback):
 
 
 class Checkpointing(StepCallback):
-    """Writes G, D, both optimizers and the step at the end of every round of steps."""
+    """Writes G, D, both optimizers and the step at the end of every round of steps, through
+    the backend's ``Checkpoints`` (``engine_tf``, ``engine_jax``)."""
 
-    def __init__(
-        self, manager: tf.train.CheckpointManager, step: tf.Variable, record: TrainingRecord
-    ):
+    def __init__(self, checkpoints, record: TrainingRecord):
         super().__init__()
-        self.manager = manager
-        self.step = step
+        self.checkpoints = checkpoints
         self.record = record
 
     def on_epoch_end(self, epoch, logs=None):
         step = self.steps_before(epoch + 1)
-        self.step.assign(step)
         self.record.sample_grid(step)
         # Record first: a checkpoint on disk then always has its history and grids beside it
         # (a kill between the two leaves extra rows, which restore() drops).
         self.record.save()
-        self.manager.save(checkpoint_number=step)
+        self.checkpoints.save(step)
 
 
 class Progress(StepCallback):

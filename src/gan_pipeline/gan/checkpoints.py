@@ -1,10 +1,11 @@
 """Resuming from the newest checkpoint that restores, whatever happened to the newer ones.
 
-TensorFlow reports a damaged checkpoint with a bare ``IndexError`` or ``OpError`` that names no
-file, and ``tf.train.latest_checkpoint`` returns nothing once the newest one is gone (so a run
-started over from step 0). What TensorFlow leaves to its user, and this module does: try the
-checkpoints newest first, move a damaged one aside for a post-mortem (``ckpt-400.damaged/``)
-naming the file, and remove the ``<prefix>_temp/`` folders of writes that a kill interrupted.
+A damaged checkpoint fails to restore with an error that often names no file (TensorFlow's
+bare ``IndexError`` or ``OpError``, h5py's ``OSError``), and a run that gave up on it would
+start over from step 0. What the frameworks leave to their user, and this module does for
+either backend's format (``engine_tf``, ``engine_jax``): try the checkpoints newest first, move
+a damaged one aside for a post-mortem (``ckpt-400.damaged/``) naming the file, and remove what
+writes that a kill interrupted left behind.
 """
 
 from __future__ import annotations
@@ -12,33 +13,51 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
-
-import tensorflow as tf
 
 log = logging.getLogger(__name__)
 
-PREFIX = "ckpt"  # tf.train.CheckpointManager's default checkpoint_name
-
-# What a damaged checkpoint raises on restore: a short read, a bad table, a wrong structure.
-DAMAGE = (tf.errors.OpError, IndexError, ValueError, AssertionError)
+PREFIX = "ckpt"  # every checkpoint is <folder>/ckpt-<step> plus a suffix of its format
 
 
 def remove_partial_writes(folder: Path) -> None:
-    """Delete the ``ckpt-N_temp/`` folders of checkpoint writes that never finished."""
-    for partial in Path(folder).glob(f"{PREFIX}-*_temp"):
+    """Delete the ``ckpt-N_temp*`` files and folders of checkpoint writes that never finished."""
+    for partial in Path(folder).glob(f"{PREFIX}-*_temp*"):
         log.warning("Removing %s, left by a checkpoint write that was interrupted", partial)
-        shutil.rmtree(partial, ignore_errors=True)
+        if partial.is_dir():
+            shutil.rmtree(partial, ignore_errors=True)
+        else:
+            partial.unlink(missing_ok=True)
 
 
-def restore_newest_intact(checkpoint: tf.train.Checkpoint, folder: Path) -> str | None:
-    """Restore the newest checkpoint in ``folder`` that restores completely; damaged newer ones
-    are moved aside with a warning. Returns its prefix, or None when there is none."""
-    for prefix in _newest_first(Path(folder)):
+def newest_first(folder: Path, suffix: str) -> list[str]:
+    """Checkpoint prefixes by their ``ckpt-<step><suffix>`` files, highest step first (what
+    a framework's own list of checkpoints says is not trusted: it still names a checkpoint
+    that was moved or deleted)."""
+    pattern = re.compile(rf"{PREFIX}-(\d+){re.escape(suffix)}")
+    steps = [
+        int(match.group(1))
+        for path in Path(folder).glob(f"{PREFIX}-*{suffix}")
+        if (match := pattern.fullmatch(path.name))
+    ]
+    return [str(Path(folder) / f"{PREFIX}-{step}") for step in sorted(steps, reverse=True)]
+
+
+def restore_newest_intact(
+    prefixes: Sequence[str],
+    restore: Callable[[str], object],
+    damage: tuple[type[Exception], ...],
+    damaged_file: Callable[[str], str],
+) -> str | None:
+    """Restore the first of ``prefixes`` (newest first) that ``restore`` takes without one of
+    the ``damage`` errors; damaged newer ones are moved aside with a warning that names the
+    file ``damaged_file`` blames. Returns its prefix, or None when there is none."""
+    for prefix in prefixes:
         try:
-            checkpoint.restore(prefix).assert_existing_objects_matched()
-        except DAMAGE as error:
-            damaged = _damaged_file(prefix)
+            restore(prefix)
+        except damage as error:
+            damaged = damaged_file(prefix)
             aside = _move_aside(Path(prefix))
             log.warning(
                 "Checkpoint file %s is damaged (%s: %s); moved %s aside to %s, trying the "
@@ -52,27 +71,6 @@ def restore_newest_intact(checkpoint: tf.train.Checkpoint, folder: Path) -> str 
             continue
         return prefix
     return None
-
-
-def _newest_first(folder: Path) -> list[str]:
-    """Checkpoint prefixes by their index files, highest step first; the ``checkpoint`` state
-    file is not trusted, since it still names a checkpoint that was moved or deleted."""
-    steps = [
-        int(match.group(1))
-        for path in folder.glob(f"{PREFIX}-*.index")
-        if (match := re.fullmatch(rf"{PREFIX}-(\d+)\.index", path.name))
-    ]
-    return [str(folder / f"{PREFIX}-{step}") for step in sorted(steps, reverse=True)]
-
-
-def _damaged_file(prefix: str) -> str:
-    """The index file if it cannot be read, else the data file(s) it points into."""
-    try:
-        tf.train.load_checkpoint(prefix)
-    except DAMAGE:
-        return f"{prefix}.index"
-    data = sorted(Path(prefix).parent.glob(f"{Path(prefix).name}.data-*"))
-    return ", ".join(str(path) for path in data)
 
 
 def _move_aside(prefix: Path) -> Path:

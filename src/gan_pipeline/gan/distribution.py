@@ -6,13 +6,8 @@ parameter to a strategy and answers "am I the chief?" for checkpoint writing.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 
 import tensorflow as tf
 
@@ -53,18 +48,3 @@ def is_chief(strategy: tf.distribute.Strategy) -> bool:
     """True on the one worker that writes checkpoints and records (always true locally)."""
     resolver = getattr(strategy, "cluster_resolver", None)
     return resolver is None or not resolver.task_type or is_chief_task()
-
-
-@contextlib.contextmanager
-def writable_state_dir(state_dir: Path, chief: bool) -> Iterator[Path]:
-    """The chief writes to ``state_dir``; other workers take part in saving (collectives need
-    every worker) but into a scratch folder that is removed afterwards (TF's documented pattern).
-    """
-    if chief:
-        yield state_dir
-        return
-    scratch = Path(tempfile.mkdtemp(prefix="gan-worker-state-"))
-    try:
-        yield scratch
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)

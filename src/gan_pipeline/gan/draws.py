@@ -1,39 +1,17 @@
-"""The random draws of a training step: stateful, or stateless from a seed.
+"""The random draws of a training step: stateful, or stateless from a seed tensor.
 
-``seed=None`` is TensorFlow's stateful draw, seeded by ``keras.utils.set_random_seed``: what
-every run without XLA uses, so their numbers stay those of earlier runs. XLA ignores those op
-seeds, so an XLA-compiled step passes a seed tensor (shape (2,), ``GAN.step_seed``) and draws
-statelessly (``tf.random.stateless_*``): the same seed, the same numbers.
+One interface for both backends (``backend.load("ops")``): TensorFlow draws from a (2,) int64
+seed tensor with ``tf.random.stateless_*`` and keeps its stateful draws for ``seed=None``
+(``ops_tf``: earlier runs' numbers hold); JAX draws with ``keras.random`` from a PRNG key
+(``ops_jax``). Either way, the same seed gives the same numbers.
 """
 
 from __future__ import annotations
 
-import tensorflow as tf
+from gan_pipeline.gan import backend
 
-
-def normal(shape, seed: tf.Tensor | None) -> tf.Tensor:
-    """Standard normal numbers of ``shape``."""
-    if seed is None:
-        return tf.random.normal(shape)
-    return tf.random.stateless_normal(shape, seed)
-
-
-def uniform(shape, seed: tf.Tensor | None, minval=0, maxval=None, dtype=tf.float32) -> tf.Tensor:
-    """Uniform numbers in [minval, maxval) (maxval 1 for floats when not given)."""
-    if seed is None:
-        return tf.random.uniform(shape, minval, maxval, dtype=dtype)
-    return tf.random.stateless_uniform(shape, seed, minval, maxval, dtype)
-
-
-def split(seed: tf.Tensor | None, count: int) -> list[tf.Tensor | None]:
-    """``count`` independent seeds from ``seed`` (``None`` stays ``None``)."""
-    if seed is None:
-        return [None] * count
-    return tf.unstack(tf.random.experimental.stateless_split(seed, count))
-
-
-def fold_in(seed: tf.Tensor | None, index: int) -> tf.Tensor | None:
-    """A seed of its own for the ``index``-th of several draws (``None`` stays ``None``)."""
-    if seed is None:
-        return None
-    return tf.random.experimental.stateless_fold_in(seed, index)
+_ops = backend.load("ops")
+normal = _ops.normal
+uniform = _ops.uniform
+split = _ops.split
+fold_in = _ops.fold_in

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -22,3 +24,18 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
     with partial.open("wb") as file:
         yield file
     os.replace(partial, path)
+
+
+@contextlib.contextmanager
+def writable_state_dir(state_dir: Path, chief: bool) -> Iterator[Path]:
+    """The chief writes to ``state_dir``; other workers take part in saving (collectives need
+    every worker) but into a scratch folder that is removed afterwards (TF's documented pattern).
+    """
+    if chief:
+        yield state_dir
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="gan-worker-state-"))
+    try:
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -18,9 +18,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from gan_pipeline.gan import backend
 from gan_pipeline.gan.callbacks import StepCallback
 from gan_pipeline.gan.config import QualityConfig
-from gan_pipeline.gan.distribution import is_chief
 from gan_pipeline.gan.files import replacing
 from gan_pipeline.metrics.coverage import mode_coverage
 from gan_pipeline.metrics.distances import feature_distances
@@ -70,7 +70,9 @@ class QualityMonitor(StepCallback):
         self._chief = True
 
     def on_train_begin(self, logs=None):
-        self._chief = is_chief(self.model.distribute_strategy)  # the one writer, as for checkpoints
+        # The one writer, as for checkpoints (a JAX model has no tf.distribute strategy).
+        strategy = getattr(self.model, "distribute_strategy", None)
+        self._chief = backend.load("engine").is_chief(strategy)
         rng = np.random.default_rng(self.config.seed)
         count = min(self.config.samples, len(self.real_images))
         chosen = rng.choice(len(self.real_images), count, replace=False)
@@ -105,6 +107,7 @@ class QualityMonitor(StepCallback):
         log.info("step %d quality: %s", step, {k: round(v, 4) for k, v in values.items()})
 
     def evaluate(self) -> dict[str, float]:
+        backend.load("engine").sync_variables(self.model)
         generated = self.model.sampler.predict(
             self._latents, batch_size=self.config.batch_size, verbose=0
         )

@@ -17,8 +17,9 @@ from pathlib import Path
 import keras
 import numpy as np
 import pandas as pd
-import tensorflow as tf
+from keras import ops
 
+from gan_pipeline.gan import backend
 from gan_pipeline.gan.architecture import (
     build_discriminator,
     build_generator,
@@ -30,14 +31,18 @@ from gan_pipeline.gan.callbacks import (
     Progress,
     TrainingRecord,
 )
-from gan_pipeline.gan.checkpoints import remove_partial_writes, restore_newest_intact
+from gan_pipeline.gan.checkpoints import remove_partial_writes
 from gan_pipeline.gan.conditional import class_count
 from gan_pipeline.gan.config import ModelConfig, TrainConfig
-from gan_pipeline.gan.distribution import is_chief, make_strategy, writable_state_dir
-from gan_pipeline.gan.model import GAN, pack_labels
+from gan_pipeline.gan.files import writable_state_dir
+from gan_pipeline.gan.model import GAN
 from gan_pipeline.run.stopping import Terminated
 
 log = logging.getLogger(__name__)
+
+# Input, checkpoints and distribution of the Keras backend in use (engine_tf, engine_jax).
+engine = backend.load("engine")
+make_dataset = engine.make_dataset
 
 
 @dataclass
@@ -55,8 +60,9 @@ def run_directory(
     """Checkpoint folder for this exact run: settings, step count, training data and GAN code.
 
     Rerunning the same command resumes from it; anything that would change the result (a
-    hyper-parameter, ``steps``, the images, the code in this package) gets a fresh folder, so a
-    rerun under ``dvc repro`` after a data or code change never returns a stale model.
+    hyper-parameter, ``steps``, the images, the code in this package, the Keras backend) gets
+    a fresh folder, so a rerun under ``dvc repro`` after a data or code change never returns a
+    stale model, and a JAX run never resumes a TensorFlow one (their checkpoints differ).
     """
     settings = {**asdict(model), **asdict(train)}
     for volatile in ("verbose", "checkpoint_dir", "devices", "collective_timeout_s"):
@@ -65,6 +71,8 @@ def run_directory(
     if model.conditional:
         settings["labels_sha1"] = hashlib.sha1(np.ascontiguousarray(labels)).hexdigest()
     settings["code_sha1"] = _code_fingerprint()
+    if backend.NAME != "tensorflow":  # TensorFlow runs keep the keys they always had
+        settings["backend"] = backend.NAME
     key = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
     return Path(train.checkpoint_dir) / key
 
@@ -74,41 +82,6 @@ def _code_fingerprint() -> str:
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()
-
-
-def make_dataset(
-    images: np.ndarray,
-    batch_size: int,
-    seed: int,
-    labels: np.ndarray | None = None,
-    mirror: bool = False,
-) -> tf.data.Dataset:
-    """Endless shuffled batches, cached and prefetched so the step never waits on input;
-    with ``labels``, each batch carries them as an extra channel (``model.pack_labels``).
-    ``mirror`` adds a left-right flipped copy of every image (StyleGAN's ``--mirror``): twice
-    the photos for a few-shot set of near-symmetric faces, at no cost per step.
-
-    Under a multi-worker strategy each worker takes its share of every batch (DATA sharding:
-    the array is in memory, there are no files to shard).
-    """
-    options = tf.data.Options()
-    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    if mirror:
-        images = np.concatenate([images, images[:, :, ::-1]])
-        labels = None if labels is None else np.concatenate([labels, labels])
-    data = images.astype(np.float32)
-    if labels is not None:
-        data = (data, labels.astype(np.float32))
-    batches = (
-        tf.data.Dataset.from_tensor_slices(data)
-        .cache()
-        .shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-        .repeat()
-        .batch(batch_size, drop_remainder=True)
-    )
-    if labels is not None:
-        batches = batches.map(pack_labels)
-    return batches.prefetch(tf.data.AUTOTUNE).with_options(options)
 
 
 class LinearTail(keras.optimizers.schedules.LearningRateSchedule):
@@ -123,8 +96,8 @@ class LinearTail(keras.optimizers.schedules.LearningRateSchedule):
         self.rate, self.steps, self.decay_steps = rate, steps, decay_steps
 
     def __call__(self, step):
-        left = (self.steps - tf.cast(step, tf.float32)) / self.decay_steps
-        return self.rate * tf.clip_by_value(left, 0.0, 1.0)
+        left = (self.steps - ops.cast(step, "float32")) / self.decay_steps
+        return self.rate * ops.clip(left, 0.0, 1.0)
 
     def get_config(self) -> dict:
         return {"rate": self.rate, "steps": self.steps, "decay_steps": self.decay_steps}
@@ -224,45 +197,34 @@ def train(
             train.steps,
         )
     # Multi-worker collectives must be configured before any other TF work in the process.
-    strategy = make_strategy(train.distribution, train.devices, train.collective_timeout_s)
-    keras.utils.set_random_seed(train.seed)
+    strategy = engine.make_strategy(train.distribution, train.devices, train.collective_timeout_s)
+    engine.set_random_seed(train.seed)
     image_shape = tuple(images.shape[1:])
     state_dir = state_dir or run_directory(model, train, images, labels)
     with strategy.scope():
         gan = build_gan(image_shape, model, train, classes)
-        step = tf.Variable(0, dtype=tf.int64, name="step")
-    checkpoint = tf.train.Checkpoint(
-        generator=gan.generator,
-        sampler=gan.sampler,  # the EMA copy, or the generator again when EMA is off
-        discriminator=gan.discriminator,
-        g_optimizer=gan.g_optimizer,
-        d_optimizer=gan.d_optimizer,
-        step=step,
-        **({} if gan.decoder is None else {"decoder": gan.decoder}),
-        **({} if gan.logit_averages is None else {"logit_averages": gan.logit_averages}),
-    )
+        checkpoints = engine.Checkpoints(gan)
     fixed_noise = np.random.default_rng(train.seed).standard_normal(
         (train.sample_count, model.latent_dim), dtype=np.float32
     )
-    chief = is_chief(strategy)
+    chief = engine.is_chief(strategy)
     with writable_state_dir(state_dir, chief) as write_dir:
         if chief:
             remove_partial_writes(state_dir)
         # Every worker restores from the chief's folder (shared storage when multi-worker);
         # a damaged newest checkpoint is moved aside and the one before it restored.
-        latest = restore_newest_intact(checkpoint, state_dir)
-        # Two kept: one survives when the newest is damaged.
-        manager = tf.train.CheckpointManager(checkpoint, str(write_dir), max_to_keep=2)
+        latest = checkpoints.restore(state_dir)
+        checkpoints.keep_in(write_dir)
         record = TrainingRecord(write_dir, fixed_noise, train.batch_size)
+        resumed_from = checkpoints.step
         if latest:
-            record.restore(state_dir, int(step.numpy()))
-            log.info("Resuming from %s (step %d)", latest, int(step.numpy()))
+            record.restore(state_dir, resumed_from)
+            log.info("Resuming from %s (step %d)", latest, resumed_from)
             # Fresh noise after a resume, still reproducible for the same resume point (an XLA
             # step's draws are keyed by the step instead: GAN.step_seed).
-            keras.utils.set_random_seed(train.seed + int(step.numpy()))
-        resumed_from = int(step.numpy())
+            engine.set_random_seed(train.seed + resumed_from)
         if resumed_from < train.steps:
-            with _stop_logged(record, manager):
+            with _stop_logged(record, checkpoints):
                 _fit(
                     gan,
                     make_dataset(
@@ -278,7 +240,7 @@ def train(
                         *callbacks,
                         record,
                         NonFiniteLossGuard(state_dir),
-                        Checkpointing(manager, step, record),
+                        Checkpointing(checkpoints, record),
                         Progress(write_dir, train.steps, str(state_dir)),
                     ],
                 )
@@ -286,7 +248,7 @@ def train(
 
 
 @contextmanager
-def _stop_logged(record: TrainingRecord, manager: tf.train.CheckpointManager) -> Iterator[None]:
+def _stop_logged(record: TrainingRecord, checkpoints) -> Iterator[None]:
     """A SIGTERM or Ctrl-C during training says the step it reached and what a rerun resumes
     from, then goes on stopping the process."""
     try:
@@ -294,11 +256,10 @@ def _stop_logged(record: TrainingRecord, manager: tf.train.CheckpointManager) ->
     except (KeyboardInterrupt, SystemExit) as stop:
         cause = {Terminated: "SIGTERM", KeyboardInterrupt: "Ctrl-C"}.get(type(stop), "exit")
         reached = int(record.rows[-1]["step"]) if record.rows else 0
-        saved = manager.latest_checkpoint
+        saved = checkpoints.latest()
         if saved:
             resume = (
-                f"checkpoint at step {saved.rsplit('-', 1)[1]} in {Path(saved).parent}; "
-                "rerun the same command to resume"
+                f"checkpoint at step {saved[0]} in {saved[1]}; rerun the same command to resume"
             )
         else:
             resume = "no checkpoint yet; a rerun starts over"
@@ -306,7 +267,7 @@ def _stop_logged(record: TrainingRecord, manager: tf.train.CheckpointManager) ->
         raise
 
 
-def _fit(gan, data: tf.data.Dataset, train: TrainConfig, resumed_from: int, callbacks) -> None:
+def _fit(gan, data, train: TrainConfig, resumed_from: int, callbacks) -> None:
     try:
         gan.fit(
             data,
@@ -317,7 +278,7 @@ def _fit(gan, data: tf.data.Dataset, train: TrainConfig, resumed_from: int, call
             verbose=train.verbose,
             shuffle=False,  # the dataset shuffles itself
         )
-    except (tf.errors.UnavailableError, tf.errors.DeadlineExceededError) as error:
+    except engine.RETRYABLE as error:
         if train.distribution != "multi_worker":
             raise
         raise RuntimeError(
