@@ -14,7 +14,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
-from commands import expected_error, kedro_mnist_training, run_in
+from commands import expected_error, kedro_mnist_training, kedro_run, run_in, venv_environment
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
@@ -49,6 +49,35 @@ def test_default_pipeline_writes_a_loadable_hdf5_generator(project_copy):
     assert all(isinstance(value, int | float) for value in metrics.values())
     for figure in ("quality_curve.png", "evaluation_grid.png", "interpolation.png"):
         assert (project_copy / "data/test/08_reporting/mnist" / figure).stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_the_mnist_default_path_trains_and_evaluates_under_keras_jax_backend(project_copy):
+    pytest.importorskip("jax", reason="jax is not installed (the dev extras bring jax[cpu])")
+    environment = {**venv_environment(), "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    done = run_in(project_copy, kedro_run("--namespaces", "mnist"), env=environment)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    models = project_copy / "data/test/06_models/mnist"
+    # JAX's checkpoints (Keras weight files), not TensorFlow's tf.train ones
+    (run_folder,) = [path for path in (models / "checkpoints").iterdir() if path.is_dir()]
+    assert (run_folder / "ckpt-4.weights.h5").exists()
+    assert not (run_folder / "checkpoint").exists()
+    reports = project_copy / "data/test/08_reporting/mnist"
+    assert list(pd.read_csv(reports / "history.csv")["step"]) == [1, 2, 3, 4]
+    quality = pd.read_csv(reports / "quality.csv")
+    assert list(quality["step"]) == [2, 4] and quality["fd"].notna().all()
+    metrics = json.loads((reports / "metrics.json").read_text())
+    assert {"fd", "kid_mean", "classifier_score"} <= set(metrics)
+    # the JAX-trained generator, in HDF5, loads and samples under this suite's TensorFlow
+    generator = keras.models.load_model(models / "Generator.h5", compile=False)
+    samples = np.asarray(generator(np.random.default_rng(0).standard_normal((4, 8))))
+    assert samples.shape == (4, 28, 28, 1) and np.abs(samples).max() <= 1
+    client = mlflow.MlflowClient(f"sqlite:///{project_copy / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("gan-pipeline-test").experiment_id
+    (run,) = client.search_runs([experiment])
+    assert run.info.status == "FINISHED"
+    assert run.data.params["backend"] == "jax"
+    assert run.data.params["train.steps"] == "4"
 
 
 def test_selects_one_pipeline_by_module_and_namespace(project_copy, mnist_dir):

@@ -86,6 +86,7 @@ def test_two_kedro_runs_are_logged_with_params_history_images_and_a_loadable_mod
     assert second.data.tags["data_hash.images"]  # its input was the preprocessed array file
     assert first.data.tags["data_hash.raw"].endswith(".dir")  # DVC's hash of the raw folder
     assert first.data.params["model.latent_dim"] == "8"
+    assert first.data.params["backend"] == "tensorflow"  # the suite's Keras backend
     assert (first.data.params["train.lr_g"], second.data.params["train.lr_g"]) == (
         "0.001",
         "0.0005",

@@ -41,6 +41,7 @@ from mlflow.tracking.context.registry import resolve_tags
 from PIL import Image
 
 from gan_pipeline import tracking, validation
+from gan_pipeline.gan import backend
 from gan_pipeline.gan.config import TrackingConfig, problems
 from gan_pipeline.gan.files import GRIDS_FILE, HISTORY_FILE, PROGRESS_FILE
 from gan_pipeline.gan.images import to_pil
@@ -201,13 +202,15 @@ class MlflowTracking:
                 tags=resolve_tags(tags),
             )
             # The parameter groups this namespace's nodes read (with --params overrides), so
-            # a data-only run does not show training settings it never used.
+            # a data-only run does not show training settings it never used; and the Keras
+            # backend (KERAS_BACKEND), which trains, evaluates and checkpoints differently.
             prefix = f"params:{namespace}."
             used = {
                 name.removeprefix(prefix): catalog.load(name)
                 for name in part.inputs()
                 if name.startswith(prefix)
             }
+            used["backend"] = backend.NAME
             self._client.log_batch(run.info.run_id, params=tracking.flat_params(used))
             self._runs[namespace] = _NamespaceRun(run.info.run_id, run.info.run_name, free)
 

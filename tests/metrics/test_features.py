@@ -1,5 +1,8 @@
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
+from real_data import example_photos
 
 from gan_pipeline.metrics.classifier import build_classifier
 from gan_pipeline.metrics.features import extract, pixel_extractor
@@ -15,6 +18,23 @@ def test_pixel_features_work_at_any_image_size(shape):
 def test_pixel_features_are_area_averages(face_photos):
     features, _ = extract(pixel_extractor((32, 32, 3), size=1), face_photos)
     np.testing.assert_allclose(features, face_photos.mean(axis=(1, 2)), atol=1e-5)
+
+
+@pytest.mark.parametrize(("image_size", "size"), [(32, 8), (300, 8), (64, 5)])
+def test_pixel_features_equal_tensorflows_area_resize_at_any_factor(image_size, size):
+    photos = example_photos(image_size)  # factors 4, 37.5 and 12.8
+    features, _ = extract(pixel_extractor(photos.shape[1:], size), photos)
+    resized = tf.image.resize(photos, (size, size), method="area").numpy()
+    np.testing.assert_allclose(features, resized.reshape(len(photos), -1), atol=1e-5)
+
+
+def test_pixel_features_survive_the_hdf5_round_trip(tmp_path, face_photos):
+    extractor = pixel_extractor((32, 32, 3), size=4)
+    extractor.save(tmp_path / "pixels.h5")
+    loaded = keras.models.load_model(tmp_path / "pixels.h5", compile=False)
+    np.testing.assert_array_equal(
+        extract(loaded, face_photos)[0], extract(extractor, face_photos)[0]
+    )
 
 
 def test_classifier_extractor_outputs_features_and_probabilities():
