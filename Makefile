@@ -31,7 +31,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # uv trusts the system's certificate store, as pip does (a TLS-inspecting proxy's CA included).
 export UV_NATIVE_TLS := 1
 
-.PHONY: run repro test lint benchmark lock jupyter serve
+.PHONY: run repro test lint benchmark lock jupyter serve gpu-pack gpu-check
 .PHONY: install install-cpu install-gpu install-jax-gpu
 
 install: $(STAMP)
@@ -90,3 +90,12 @@ benchmark: $(STAMP)
 # `make jupyter JUPYTER_ARGS="--no-browser --port=8899"` on a machine without a browser.
 jupyter: $(STAMP)
 	$(BIN)/kedro jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(JUPYTER_ARGS)
+
+# GPU check (docs/scaling.md): `make gpu-pack WHEELS=dir` assembles the folder to carry to a GPU
+# machine (source, photos, wheels); `make gpu-check` packs and runs it where JAX sees a GPU.
+GPU_CARRY ?= data/gpu_check/carry
+gpu-pack: $(STAMP)
+	$(BIN)/python benchmarks/gpu_check.py pack $(GPU_CARRY) $(if $(WHEELS),--wheels $(WHEELS))
+gpu-check: gpu-pack
+	KERAS_BACKEND=jax $(BIN)/python $(GPU_CARRY)/gpu_check.py run --carry-dir $(GPU_CARRY) \
+		--out data/08_reporting/gpu_check $(GPU_CHECK_ARGS)
