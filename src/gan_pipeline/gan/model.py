@@ -138,6 +138,19 @@ class GAN(backend.load("step").GradientStep, keras.Model):
     def _discriminate(self, images: Tensor, labels: Tensor | None) -> Tensor:
         return self.discriminator(self._conditioned(images, labels), training=True)
 
+    @staticmethod
+    def _logs(d_losses, g_losses, real_logits, fake_logits, redraw_error) -> dict[str, Tensor]:
+        """What a step reports: its own losses and D's mean belief in reals and fakes."""
+        logs = {
+            "d_loss": ops.mean(d_losses),
+            "g_loss": ops.mean(g_losses),
+            "d_real": ops.mean(ops.sigmoid(real_logits)),
+            "d_fake": ops.mean(ops.sigmoid(fake_logits)),
+        }
+        if redraw_error is not None:
+            logs["reconstruction_l1"] = ops.mean(redraw_error)
+        return logs
+
     def _penalties(
         self,
         real_images: Tensor,

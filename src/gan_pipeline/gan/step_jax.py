@@ -226,14 +226,7 @@ class GradientStep:
                     decay * values[id(average)] + (1.0 - decay) * values[id(weight)]
                 )
 
-        logs = {
-            "d_loss": ops.mean(d_losses),
-            "g_loss": ops.mean(g_losses),
-            "d_real": ops.mean(ops.sigmoid(real_logits)),
-            "d_fake": ops.mean(ops.sigmoid(fake_logits)),
-        }
-        if redraw_error is not None:
-            logs["reconstruction_l1"] = ops.mean(redraw_error)
+        logs = self._logs(d_losses, g_losses, real_logits, fake_logits, redraw_error)
         state = (
             [values[i] for i in _ids(self.trainable_variables)],
             [values[i] for i in _ids(self.non_trainable_variables)],

@@ -141,14 +141,7 @@ class GradientStep:
         if self.ema_generator is not None:
             self._update_ema()
 
-        logs = {
-            "d_loss": tf.reduce_mean(d_losses),
-            "g_loss": tf.reduce_mean(g_losses),
-            "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
-            "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
-        }
-        if redraw_error is not None:
-            logs["reconstruction_l1"] = tf.reduce_mean(redraw_error)
+        logs = self._logs(d_losses, g_losses, real_logits, fake_logits, redraw_error)
         if isinstance(self.distribute_strategy, tf.distribute.MultiWorkerMirroredStrategy):
             # Keras 3 reduces multi-worker logs with strategy.reduce(MEAN, axis=0), which rejects
             # scalars (tensorflow/tensorflow#72388); a length-1 axis comes back as a scalar mean.
