@@ -20,22 +20,29 @@ import argparse
 import itertools
 import json
 import os
-import platform
-import resource
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 from gpu_check import parameters
+from report import machine, print_table, run_child, time_steps
 
 PROJECT = Path(__file__).resolve().parents[1]
 CASES = {  # name: (namespace, conf envs, image shape)
     "mnist": ("mnist", ("base",), (28, 28, 1)),
     "faces64": ("faces", ("base", "cpu"), (64, 64, 3)),
 }
+COLUMNS = [  # the printed table: header, result key, format
+    ("case", "case", ""),
+    ("backend", "backend", ""),
+    ("batch", "batch_size", "d"),
+    ("precision", "precision", ""),
+    ("s/step", "step_s", ".3f"),
+    ("cpu s", "cpu_s", ".3f"),
+    ("img/s", "images_per_s", ".1f"),
+    ("peak RSS MB", "peak_rss_mb", ".0f"),
+]
 
 
 def measure(case: str, steps: int, warmup: int) -> dict:
@@ -60,10 +67,6 @@ def measure(case: str, steps: int, warmup: int) -> dict:
     labels = rng.integers(0, 10, count) if classes else None
     dataset = make_dataset(images, train.batch_size, train.seed, labels)
     gan = build_gan(shape, model, train, classes)
-    gan.fit(dataset, steps_per_epoch=warmup, epochs=1, verbose=0)  # traces and compiles the step
-    start, cpu_start = time.perf_counter(), time.process_time()
-    gan.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
-    seconds = (time.perf_counter() - start) / steps
     return {
         "case": case,
         "backend": keras.backend.backend(),
@@ -71,10 +74,7 @@ def measure(case: str, steps: int, warmup: int) -> dict:
         "batch_size": train.batch_size,
         "precision": train.precision,  # "auto" resolved by TrainConfig
         "jit_compile": train.jit_compile,
-        "step_s": seconds,
-        "cpu_s": (time.process_time() - cpu_start) / steps,
-        "images_per_s": train.batch_size / seconds,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux: KiB
+        **time_steps(gan, dataset, steps, warmup, train.batch_size),
     }
 
 
@@ -98,13 +98,7 @@ def main() -> None:
     for _, case, backend in runs:
         command = [sys.executable, __file__, "--child", case, "--steps", str(args.steps)]
         command += ["--warmup", str(args.warmup)]
-        env = {**os.environ, "KERAS_BACKEND": backend}
-        child = subprocess.run(
-            command, check=False, capture_output=True, text=True, cwd=PROJECT, env=env
-        )
-        if child.returncode:
-            sys.exit(f"{case} under {backend} failed:\n{child.stderr[-3000:]}")
-        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        results.append(run_child(command, PROJECT, {**os.environ, "KERAS_BACKEND": backend}))
     medians = {
         f"{case}/{backend}": statistics.median(
             r["step_s"] for r in results if (r["case"], r["backend"]) == (case, backend)
@@ -112,8 +106,7 @@ def main() -> None:
         for case, backend in {(r["case"], r["backend"]) for r in results}
     }
     report = {
-        "machine": f"{platform.node()} {platform.processor() or platform.machine()}",
-        "cpu_count": len(os.sched_getaffinity(0)),
+        **machine(),
         "note": args.note,
         "steps": args.steps,
         "warmup": args.warmup,
@@ -124,16 +117,7 @@ def main() -> None:
     out = PROJECT / args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
-    print(
-        f"{'case':9}{'backend':>11}{'batch':>7}{'precision':>16}{'s/step':>9}{'cpu s':>8}"
-        f"{'img/s':>8}{'peak RSS MB':>13}"
-    )
-    for row in results:
-        print(
-            f"{row['case']:9}{row['backend']:>11}{row['batch_size']:7d}{row['precision']:>16}"
-            f"{row['step_s']:9.3f}{row['cpu_s']:8.3f}{row['images_per_s']:8.1f}"
-            f"{row['peak_rss_mb']:13.0f}"
-        )
+    print_table(results, COLUMNS)
     for case in args.cases.split(","):
         tf, jax = medians.get(f"{case}/tensorflow"), medians.get(f"{case}/jax")
         if tf and jax:

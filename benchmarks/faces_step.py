@@ -22,23 +22,33 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import platform
-import resource
-import subprocess
 import sys
-import time
 from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 from kedro.config import OmegaConfigLoader
 from omegaconf import OmegaConf
+from report import machine, print_table, run_child, time_steps
 
 from gan_pipeline.gan.training import ModelConfig, TrainConfig, build_gan, make_dataset
 from gan_pipeline.settings import CONFIG_LOADER_ARGS
 
 PROJECT = Path(__file__).resolve().parents[1]
+COLUMNS = [  # the printed table: header, result key, format
+    ("env", "env", ""),
+    ("size", "image_size", "d"),
+    ("batch", "batch_size", "d"),
+    ("precision", "precision", ""),
+    ("s/step", "step_s", ".3f"),
+    ("cpu s", "cpu_s", ".3f"),
+    ("img/s", "images_per_s", ".1f"),
+    ("peak RSS MB", "peak_rss_mb", ".0f"),
+    ("G params", "generator_params", ",d"),
+    ("D params", "discriminator_params", ",d"),
+    ("preset min", "preset_train_minutes", ".1f"),
+    ("params", "params", ""),
+]
 
 
 def preset(env: str, overrides: str) -> dict:
@@ -61,11 +71,7 @@ def measure(env: str, overrides: str, steps: int, warmup: int) -> dict:
     images = np.random.default_rng(0).uniform(-1, 1, (max(train.batch_size, 24), size, size, 3))
     dataset = make_dataset(images.astype("float32"), train.batch_size, train.seed)
     gan = build_gan((size, size, 3), model, train)
-    gan.fit(dataset, steps_per_epoch=warmup, epochs=1, verbose=0)  # traces the step
-    start, cpu_start = time.perf_counter(), time.process_time()
-    gan.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
-    seconds = (time.perf_counter() - start) / steps
-    cpu_seconds = (time.process_time() - cpu_start) / steps
+    timing = time_steps(gan, dataset, steps, warmup, train.batch_size)
     return {
         "env": env,
         "image_size": size,
@@ -78,13 +84,9 @@ def measure(env: str, overrides: str, steps: int, warmup: int) -> dict:
         "jit_compile": train.jit_compile,
         "generator_params": gan.generator.count_params(),
         "discriminator_params": gan.discriminator.count_params(),
-        "step_s": seconds,
-        "cpu_s": cpu_seconds,
-        "images_per_s": train.batch_size / seconds,
+        **timing,
         "preset_steps": train.steps,
-        "preset_train_minutes": train.steps * seconds / 60,
-        # Linux reports kilobytes.
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "preset_train_minutes": train.steps * timing["step_s"] / 60,
     }
 
 
@@ -109,13 +111,9 @@ def main() -> None:
     for _, env, params in itertools.product(range(args.rounds), args.envs.split(","), variants):
         command = [sys.executable, __file__, "--child", env, "--steps", str(args.steps)]
         command += ["--warmup", str(args.warmup), "--params", params]
-        child = subprocess.run(command, check=False, capture_output=True, text=True, cwd=PROJECT)
-        if child.returncode:
-            sys.exit(f"preset {env} {params} failed:\n{child.stderr[-3000:]}")
-        results.append({"params": params, **json.loads(child.stdout.strip().splitlines()[-1])})
+        results.append({"params": params, **run_child(command, PROJECT)})
     report = {
-        "machine": f"{platform.node()} {platform.processor() or platform.machine()}",
-        "cpu_count": len(os.sched_getaffinity(0)),
+        **machine(),
         "steps": args.steps,
         "warmup": args.warmup,
         "rounds": args.rounds,
@@ -124,17 +122,7 @@ def main() -> None:
     out = PROJECT / args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
-    print(
-        f"{'env':6}{'size':>6}{'batch':>7}{'precision':>16}{'s/step':>9}{'cpu s':>7}{'img/s':>8}"
-        f"{'peak RSS MB':>13}{'G params':>11}{'D params':>11}{'preset min':>12}  params"
-    )
-    for row in results:
-        print(
-            f"{row['env']:6}{row['image_size']:6d}{row['batch_size']:7d}{row['precision']:>16}"
-            f"{row['step_s']:9.3f}{row['cpu_s']:7.3f}{row['images_per_s']:8.1f}{row['peak_rss_mb']:13.0f}"
-            f"{row['generator_params']:11,d}{row['discriminator_params']:11,d}"
-            f"{row['preset_train_minutes']:12.1f}  {row['params']}"
-        )
+    print_table(results, COLUMNS)
     print(f"-> {out}")
 
 

@@ -73,9 +73,7 @@ def test_pack_then_run_writes_grids_and_the_report(tmp_path):
             assert grid.size == (2 + 4 * 34, 2 + 34)  # 4 samples of 32 px, 2 px apart
     # the 64x64 preset's settings come from conf/cpu over conf/base, the other's from base
     cpu64, base300 = report["presets"]["cpu64"], report["presets"]["base300"]
-    assert (cpu64["model"]["width"], cpu64["model"]["width_d"], cpu64["lr_g"]) == (16, 32, 1e-3)
-    assert (base300["model"]["width"], base300["model"].get("width_d"), base300["lr_g"]) == (
-        32,
-        None,
-        2e-4,
-    )
+    assert (cpu64["model"]["width"], cpu64["model"]["width_d"]) == (16, 32)
+    assert cpu64["model"]["upsample"] == "transpose"
+    assert (base300["model"]["width"], base300["model"].get("width_d")) == (32, None)
+    assert (base300["model"]["upsample"], base300["model"]["skip_excitation"]) == ("resize", True)

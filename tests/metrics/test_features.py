@@ -5,7 +5,7 @@ import tensorflow as tf
 from real_data import example_photos
 
 from gan_pipeline.metrics.classifier import build_classifier
-from gan_pipeline.metrics.features import extract, pixel_extractor
+from gan_pipeline.metrics.features import area_resize, extract, pixel_extractor
 
 
 @pytest.mark.parametrize("shape", [(28, 28, 1), (32, 32, 3), (300, 300, 3)])
@@ -26,6 +26,15 @@ def test_pixel_features_equal_tensorflows_area_resize_at_any_factor(image_size, 
     features, _ = extract(pixel_extractor(photos.shape[1:], size), photos)
     resized = tf.image.resize(photos, (size, size), method="area").numpy()
     np.testing.assert_allclose(features, resized.reshape(len(photos), -1), atol=1e-5)
+
+
+@pytest.mark.parametrize(("image_size", "height", "width"), [(32, 8, 8), (300, 38, 19), (64, 5, 7)])
+def test_area_resize_equals_tensorflows_eagerly_and_under_xla(image_size, height, width):
+    photos = tf.constant(example_photos(image_size))
+    expected = tf.image.resize(photos, (height, width), method="area").numpy()
+    np.testing.assert_allclose(area_resize(photos, height, width), expected, atol=1e-5)
+    compiled = tf.function(lambda images: area_resize(images, height, width), jit_compile=True)
+    np.testing.assert_allclose(compiled(photos), expected, atol=1e-5)
 
 
 def test_pixel_features_survive_the_hdf5_round_trip(tmp_path, face_photos):

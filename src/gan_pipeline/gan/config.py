@@ -96,14 +96,6 @@ def upsampling_plan(image_size: int) -> tuple[int, int]:
     return _doublings(_canvas(image_size))
 
 
-def keras_backend() -> str:
-    """The Keras backend of this process (``KERAS_BACKEND``; ``gan/backend.py`` picks the
-    per-backend code by it). Keras is imported only when a check needs it."""
-    import keras  # noqa: PLC0415
-
-    return keras.backend.backend()
-
-
 def rule(
     default: Any,
     *,
@@ -215,12 +207,16 @@ class TrainConfig(Checked):
             found.append(f"steps={steps} must be a multiple of checkpoint_every={every}")
         if "lr_decay_steps" in given and decay > steps:
             found.append(f"lr_decay_steps={decay} (set by --params) must be <= steps={steps}")
-        if settings["distribution"] != "auto" and (name := keras_backend()) != "tensorflow":
-            found.append(
-                f"distribution={settings['distribution']!r} is TensorFlow's tf.distribute and "
-                f"cannot run under KERAS_BACKEND={name}: run it with KERAS_BACKEND=tensorflow, "
-                "or use distribution=auto"
-            )
+        if settings["distribution"] != "auto":
+            # Imported here: Keras (which backend.py imports) only when a check needs it.
+            from gan_pipeline.gan.backend import NAME  # noqa: PLC0415
+
+            if NAME != "tensorflow":
+                found.append(
+                    f"distribution={settings['distribution']!r} is TensorFlow's tf.distribute "
+                    f"and cannot run under KERAS_BACKEND={NAME}: run it with "
+                    "KERAS_BACKEND=tensorflow, or use distribution=auto"
+                )
         return found
 
 

@@ -14,6 +14,7 @@ import keras
 import numpy as np
 
 from gan_pipeline.gan import checkpoints
+from gan_pipeline.gan.images import with_mirrored
 
 SUFFIX = ".weights.h5"
 
@@ -51,8 +52,7 @@ def make_dataset(
     seen; ``(images,)``, or ``(images, labels)`` with ``labels`` as (N, 1) int32. ``mirror``
     adds a left-right flipped copy of every image."""
     if mirror:
-        images = np.concatenate([images, images[:, :, ::-1]])
-        labels = None if labels is None else np.concatenate([labels, labels])
+        images, labels = with_mirrored(images, labels)
     data = images.astype(np.float32)
     classes = None if labels is None else labels.astype(np.int32).reshape(-1, 1)
     rng = np.random.default_rng(seed)
@@ -72,12 +72,8 @@ class Local:
 
 
 def make_strategy(distribution: str, devices=None, timeout_s=None) -> Local:
-    """``auto`` only: ``TrainConfig`` refuses the ``tf.distribute`` settings under JAX."""
-    if distribution != "auto":
-        raise ValueError(
-            f"train.distribution={distribution!r} needs KERAS_BACKEND=tensorflow; "
-            "under JAX use train.distribution=auto"
-        )
+    """One device: ``distribution`` is ``auto`` here, as ``TrainConfig`` refuses the
+    ``tf.distribute`` settings under JAX when it is built."""
     return Local()
 
 

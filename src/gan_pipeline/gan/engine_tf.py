@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from gan_pipeline.gan import checkpoints
 from gan_pipeline.gan.distribution import is_chief, make_strategy
+from gan_pipeline.gan.images import with_mirrored
 from gan_pipeline.gan.step_tf import pack_labels
 
 __all__ = ["RETRYABLE", "Checkpoints", "is_chief", "make_dataset", "make_strategy"]
@@ -42,8 +43,7 @@ def make_dataset(
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     if mirror:
-        images = np.concatenate([images, images[:, :, ::-1]])
-        labels = None if labels is None else np.concatenate([labels, labels])
+        images, labels = with_mirrored(images, labels)
     data = images.astype(np.float32)
     if labels is not None:
         data = (data, labels.astype(np.float32))

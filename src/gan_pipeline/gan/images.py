@@ -6,6 +6,15 @@ import numpy as np
 from PIL import Image
 
 
+def with_mirrored(
+    images: np.ndarray, labels: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The images followed by their left-right flipped copies (StyleGAN's ``--mirror``), and
+    the labels repeated to match; each backend's input pipeline starts from this."""
+    mirrored = np.concatenate([images, images[:, :, ::-1]])
+    return mirrored, None if labels is None else np.concatenate([labels, labels])
+
+
 def to_uint8(images: np.ndarray) -> np.ndarray:
     """[-1, 1] floats -> uint8 pixels, clipping stray values."""
     return np.clip(np.rint((np.asarray(images) + 1.0) * 127.5), 0, 255).astype(np.uint8)

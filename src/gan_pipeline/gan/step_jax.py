@@ -16,10 +16,10 @@ from typing import Any
 
 import jax
 import keras
-import numpy as np
 from keras import ops
 
 from gan_pipeline.gan import draws, losses
+from gan_pipeline.metrics.features import area_resize
 
 Values = dict[int, Any]  # id(variable) -> its value in this step
 
@@ -37,23 +37,6 @@ def ramped_decay(limit: float, step) -> Any:
     """``min(limit, (1 + t) / (10 + t))`` at G step t, as ``step_tf`` ramps its averages."""
     step = ops.cast(step, "float32")
     return ops.minimum(limit, (1.0 + step) / (10.0 + step))
-
-
-def _area_weights(size: int, target: int) -> np.ndarray:
-    """(target, size) weights of an area (box-filter) resize along one axis: each output pixel
-    averages the input pixels it covers, partly covered ones by their covered share."""
-    scale = size / target
-    starts = np.arange(target)[:, None] * scale
-    pixels = np.arange(size)[None, :]
-    covered = np.clip(np.minimum(starts + scale, pixels + 1) - np.maximum(starts, pixels), 0, None)
-    return (covered / scale).astype(np.float32)
-
-
-def area_resize(images: Any, height: int, width: int) -> Any:
-    """``tf.image.resize(..., method="area")`` for shrinking, in ``keras.ops``."""
-    rows = _area_weights(images.shape[1], height)
-    columns = _area_weights(images.shape[2], width)
-    return ops.einsum("oh,nhwc,pw->nopc", rows, images, columns)
 
 
 class BothOptimizers:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from gan_pipeline.gan import draws, losses
+from gan_pipeline.metrics.features import area_resize
 
 
 def pack_labels(images: tf.Tensor, labels: tf.Tensor) -> tf.Tensor:
@@ -61,9 +62,7 @@ class GradientStep:
             self._conditioned(real_images, labels), training=True
         )
         redrawn = self.decoder(features, training=True)
-        target = tf.image.resize(
-            tf.cast(real_images, tf.float32), tf.shape(redrawn)[1:3], method="area"
-        )
+        target = area_resize(tf.cast(real_images, tf.float32), *redrawn.shape[1:3])
         return logits, tf.reduce_mean(tf.abs(redrawn - target), axis=[1, 2, 3])
 
     def _ramped_decay(self, limit: float) -> tf.Tensor:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-from keras import layers
+from keras import layers, ops
 
 FEATURES = "features"
 PROBABILITIES = "probabilities"
@@ -46,6 +46,14 @@ def area_weights(length: int, size: int) -> np.ndarray:
     pixels = np.arange(length)[:, np.newaxis]
     overlap = np.minimum(pixels + 1, edges[1:]) - np.maximum(pixels, edges[:-1])
     return (np.clip(overlap, 0, None) / box).astype(np.float32)
+
+
+def area_resize(images, height: int, width: int):
+    """``tf.image.resize(..., method="area")`` for shrinking, in ``keras.ops``: the same numbers
+    on every backend and under XLA, which has no kernel for TensorFlow's ``ResizeArea``."""
+    rows = area_weights(images.shape[1], height)
+    columns = area_weights(images.shape[2], width)
+    return ops.einsum("ho,nhwc,wp->nopc", rows, images, columns)
 
 
 def extract(
