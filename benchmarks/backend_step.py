@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from gpu_check import parameters
-from report import machine, print_table, run_child, time_steps
+from report import TIMING_COLUMNS, machine, print_table, run_child, time_steps
 
 PROJECT = Path(__file__).resolve().parents[1]
 CASES = {  # name: (namespace, conf envs, image shape)
@@ -38,10 +38,7 @@ COLUMNS = [  # the printed table: header, result key, format
     ("backend", "backend", ""),
     ("batch", "batch_size", "d"),
     ("precision", "precision", ""),
-    ("s/step", "step_s", ".3f"),
-    ("cpu s", "cpu_s", ".3f"),
-    ("img/s", "images_per_s", ".1f"),
-    ("peak RSS MB", "peak_rss_mb", ".0f"),
+    *TIMING_COLUMNS,
 ]
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from kedro.config import OmegaConfigLoader
 from omegaconf import OmegaConf
-from report import machine, print_table, run_child, time_steps
+from report import TIMING_COLUMNS, machine, print_table, run_child, time_steps
 
 from gan_pipeline.gan.training import ModelConfig, TrainConfig, build_gan, make_dataset
 from gan_pipeline.settings import CONFIG_LOADER_ARGS
@@ -40,10 +40,7 @@ COLUMNS = [  # the printed table: header, result key, format
     ("size", "image_size", "d"),
     ("batch", "batch_size", "d"),
     ("precision", "precision", ""),
-    ("s/step", "step_s", ".3f"),
-    ("cpu s", "cpu_s", ".3f"),
-    ("img/s", "images_per_s", ".1f"),
-    ("peak RSS MB", "peak_rss_mb", ".0f"),
+    *TIMING_COLUMNS,
     ("G params", "generator_params", ",d"),
     ("D params", "discriminator_params", ",d"),
     ("preset min", "preset_train_minutes", ".1f"),

@@ -32,6 +32,15 @@ def machine() -> dict:
     }
 
 
+# The columns of ``time_steps``' figures in a ``print_table``: header, key, format.
+TIMING_COLUMNS = [
+    ("s/step", "step_s", ".3f"),
+    ("cpu s", "cpu_s", ".3f"),
+    ("img/s", "images_per_s", ".1f"),
+    ("peak RSS MB", "peak_rss_mb", ".0f"),
+]
+
+
 def time_steps(gan, dataset, steps: int, warmup: int, batch_size: int) -> dict:
     """Train ``warmup`` steps (tracing and compiling the step), then time ``steps`` more: wall
     and CPU seconds per step (``cpu_s``, all threads: steadier where other work shares the
