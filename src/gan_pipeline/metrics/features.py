@@ -24,9 +24,9 @@ def pixel_extractor(image_shape: tuple[int, int, int], size: int = 8) -> keras.M
     height, width, _ = image_shape
     image = keras.Input(image_shape, name="image")
     by_row = layers.Permute((3, 1, 2), name="channels_first")(image)  # (C, H, W)
-    across = _area_map(width, size, "downsample_width")
+    across = _area_map(size, "downsample_width")
     by_column = layers.Permute((1, 3, 2), name="width_first")(across(by_row))  # (C, size, H)
-    down = _area_map(height, size, "downsample_height")
+    down = _area_map(size, "downsample_height")
     pooled = layers.Permute((3, 2, 1), name="channels_last")(down(by_column))  # (size, size, C)
     model = keras.Model(image, {FEATURES: layers.Flatten(name=FEATURES)(pooled)}, name="pixels")
     across.set_weights([area_weights(width, size)])
@@ -34,7 +34,7 @@ def pixel_extractor(image_shape: tuple[int, int, int], size: int = 8) -> keras.M
     return model
 
 
-def _area_map(length: int, size: int, name: str) -> layers.Dense:
+def _area_map(size: int, name: str) -> layers.Dense:
     return layers.Dense(size, use_bias=False, trainable=False, dtype="float32", name=name)
 
 
