@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from gpu_check import parameters
-from report import TIMING_COLUMNS, machine, print_table, run_child, time_steps
+from report import TIMING_COLUMNS, machine, print_table, run_child, save_json, time_steps
 
 PROJECT = Path(__file__).resolve().parents[1]
 CASES = {  # name: (namespace, conf envs, image shape)
@@ -111,9 +111,7 @@ def main() -> None:
         "median_step_s": medians,
         "results": results,
     }
-    out = PROJECT / args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    out = save_json(report, PROJECT / args.out)
     print_table(results, COLUMNS)
     for case in args.cases.split(","):
         tf, jax = medians.get(f"{case}/tensorflow"), medians.get(f"{case}/jax")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import keras
 from recipes import mnist_data, mnist_recipe
+from report import save_json
 
 from gan_pipeline.gan.quality import QualityConfig, QualityMonitor
 from gan_pipeline.gan.training import run_directory, train
@@ -67,9 +68,7 @@ def main() -> None:
                 }
             )
             print(json.dumps(rows[-1]), flush=True)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(rows, indent=2))
+    out = save_json(rows, Path(args.out))
     fp32, bf16 = rows
     print(
         f"FD fp32 {fp32['fd']:.2f} vs bf16 {bf16['fd']:.2f} at {args.steps} steps; "

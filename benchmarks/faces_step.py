@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from kedro.config import OmegaConfigLoader
 from omegaconf import OmegaConf
-from report import TIMING_COLUMNS, machine, print_table, run_child, time_steps
+from report import TIMING_COLUMNS, machine, print_table, run_child, save_json, time_steps
 
 from gan_pipeline.gan.training import ModelConfig, TrainConfig, build_gan, make_dataset
 from gan_pipeline.settings import CONFIG_LOADER_ARGS
@@ -116,9 +116,7 @@ def main() -> None:
         "rounds": args.rounds,
         "results": results,
     }
-    out = PROJECT / args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    out = save_json(report, PROJECT / args.out)
     print_table(results, COLUMNS)
     print(f"-> {out}")
 

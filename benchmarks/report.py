@@ -19,9 +19,14 @@ def write_report(result: dict, name: str) -> None:
     for key, value in result.items():
         shown = f"{value:.4g}" if isinstance(value, float) else value
         print(f"{key:>{width}}: {shown}")
-    out = Path("data/08_reporting/benchmarks") / f"{name}.json"
+    save_json(result, Path("data/08_reporting/benchmarks") / f"{name}.json")
+
+
+def save_json(data: dict | list, out: Path) -> Path:
+    """Write ``data`` as indented JSON to ``out``, making its folder: every benchmark's file."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
+    out.write_text(json.dumps(data, indent=2))
+    return out
 
 
 def machine() -> dict:
