@@ -492,6 +492,11 @@ def test_a_server_lost_mid_training_costs_a_warning_not_the_outputs(project_copy
         assert next_run.returncode == 0, said[-3000:]
         assert client.get_run(unfinished).info.status == "FAILED"
         assert "marked FAILED" in said
+        # The next grid's upload landed as the server went, though the client saw it fail
+        # and progress/step did not advance: log_outputs must not log that grid again.
+        live = client.get_metric_history(unfinished, "progress/step")
+        landed = int(max((m.value for m in live), default=0)) + 50
+        client.log_image(unfinished, np.zeros((8, 8, 3), np.uint8), key="sample_grids", step=landed)
 
         logged = run_in(
             project_copy,

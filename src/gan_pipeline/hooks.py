@@ -440,12 +440,17 @@ class MlflowTracking:
         self._log_file(run, dataset_name)
 
     def _log_images(self, run: _NamespaceRun, short: str, images: dict[str, Image.Image]) -> None:
-        """Sample grids keyed ``step_000250`` as a stepped image history, others as files."""
+        """Sample grids keyed ``step_000250`` as a stepped image history, others as files.
+
+        Grids the run already has are skipped: those logged while training ran, including
+        one whose upload landed as the server went away (``live_step`` did not advance then).
+        """
+        logged = tracking.logged_image_steps(self._client, run.run_id, short)
         for key, image in images.items():
             step = tracking.grid_step(key)
             if step is None:
                 self._client.log_image(run.run_id, image, artifact_file=f"{short}/{key}.png")
-            elif step > run.live_step:
+            elif step not in logged:
                 self._client.log_image(run.run_id, image, key=short, step=step)
 
     def _finish(self, namespace: str, run: _NamespaceRun) -> None:

@@ -259,6 +259,22 @@ def grid_step(key: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def logged_image_steps(client: Any, run_id: str, key: str) -> set[int]:
+    """The steps of ``key``'s stepped image history that the run's artifacts already hold.
+
+    MLflow keeps no index of images logged by step, only their file names
+    (``images/<key>+step+<N>+timestamp+...png``, ``%`` in older MLflow); an upload that
+    landed although the client saw the server go must not be logged twice.
+    """
+    prefix = re.escape(key.replace("/", "~"))
+    steps = set()
+    for artifact in client.list_artifacts(run_id, "images"):
+        match = re.fullmatch(rf"images/{prefix}[+%]step[+%](\d+)[+%].*\.png", artifact.path)
+        if match:
+            steps.add(int(match.group(1)))
+    return steps
+
+
 def log_generator(
     run_id: str, generator: Any, registered_name: str | None, step: int
 ) -> int | None:
