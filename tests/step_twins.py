@@ -15,7 +15,7 @@ import numpy as np
 from gan_pipeline.gan import backend, draws
 from gan_pipeline.gan.training import ModelConfig, TrainConfig, build_gan
 
-MODEL = ModelConfig(latent_dim=8, width=4)
+MODEL = ModelConfig(latent_dim=8, width=4, minibatch_std=True, minibatch_std_group=2)
 # Every option but DiffAugment (its transforms are checked on their own, test_augment.py).
 SETTINGS = TrainConfig(
     steps=2,
