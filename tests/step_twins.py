@@ -78,7 +78,7 @@ def two_steps(initial: Path, write_initial: bool) -> dict[str, list[np.ndarray]]
                 yield (batch,)
 
         data = endless()
-    logs = gan.fit(data, steps_per_epoch=2, epochs=1, verbose=0).history
+    logs = gan.fit(data, steps_per_epoch=2, epochs=1, verbose=0, shuffle=False).history
     models = (gan.generator, gan.ema_generator, gan.discriminator, gan.decoder)
     return {
         "weights": [np.asarray(w) for model in models for w in model.weights],
