@@ -15,7 +15,7 @@ import numpy as np
 from gan_pipeline.gan import backend, draws
 from gan_pipeline.gan.training import ModelConfig, TrainConfig, build_gan
 
-MODEL = ModelConfig(latent_dim=8, width=4)
+MODEL = ModelConfig(latent_dim=8, width=4, minibatch_std=True, minibatch_std_group=2)
 # Every option but DiffAugment (its transforms are checked on their own, test_augment.py).
 SETTINGS = TrainConfig(
     steps=2,
@@ -78,7 +78,7 @@ def two_steps(initial: Path, write_initial: bool) -> dict[str, list[np.ndarray]]
                 yield (batch,)
 
         data = endless()
-    logs = gan.fit(data, steps_per_epoch=2, epochs=1, verbose=0).history
+    logs = gan.fit(data, steps_per_epoch=2, epochs=1, verbose=0, shuffle=False).history
     models = (gan.generator, gan.ema_generator, gan.discriminator, gan.decoder)
     return {
         "weights": [np.asarray(w) for model in models for w in model.weights],

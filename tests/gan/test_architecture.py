@@ -165,12 +165,28 @@ def test_minibatch_std_channel_tells_copies_from_a_varied_batch():
     assert spread_varied.min() > 0.5  # standard normal features: about 1
 
 
-def test_discriminator_with_minibatch_std_survives_an_h5_round_trip(tmp_path):
-    discriminator = build_discriminator((64, 64, 3), width=4, minibatch_std=True)
+def test_minibatch_std_per_group_singles_out_the_group_of_copies():
+    varied = np.random.default_rng(0).standard_normal((8, 4, 4, 3)).astype("float32")
+    batch = varied.copy()
+    batch[[0, 2, 4, 6]] = batch[0]  # sample i is in group i % 2 (StyleGAN's reshape)
+    whole = np.asarray(MinibatchStdDev()(batch))[:, 0, 0, -1]
+    grouped = np.asarray(MinibatchStdDev(group_size=4)(batch))[:, 0, 0, -1]
+    assert np.ptp(whole) == 0 and whole.min() > 0.5  # the copies hide in the whole batch
+    assert grouped[0::2].max() < 1e-3  # their group reads as copies
+    assert grouped[1::2].min() > 0.5
+    with pytest.raises(ValueError, match="a batch of 6 does not split into groups of 4"):
+        MinibatchStdDev(group_size=4)(varied[:6])
+
+
+@pytest.mark.parametrize("group", [0, 4])
+def test_discriminator_with_minibatch_std_survives_an_h5_round_trip(tmp_path, group):
+    discriminator = build_discriminator(
+        (64, 64, 3), width=4, minibatch_std=True, minibatch_std_group=group
+    )
     images = np.random.default_rng(1).uniform(-1, 1, (4, 64, 64, 3)).astype("float32")
     discriminator.save(tmp_path / "Discriminator.h5")
     loaded = keras.models.load_model(tmp_path / "Discriminator.h5", compile=False)
-    assert "minibatch_std" in [layer.name for layer in loaded.layers]
+    assert loaded.get_layer("minibatch_std").group_size == group
     np.testing.assert_allclose(loaded(images), discriminator(images), rtol=1e-5, atol=1e-6)
 
 

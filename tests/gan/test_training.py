@@ -173,6 +173,9 @@ def test_rejects_non_finite_or_badly_shaped_input(mnist_sample, tiny):
         train(broken, TINY_MODEL, tiny)
     with pytest.raises(ValueError, match="fewer than one batch"):
         train(mnist_sample[:8], TINY_MODEL, tiny)
+    grouped = replace(TINY_MODEL, minibatch_std=True, minibatch_std_group=3)
+    with pytest.raises(ValueError, match=r"batch_size=\d+ does not split into .*group=3"):
+        train(mnist_sample, grouped, tiny)
 
 
 def test_steps_must_fill_whole_checkpoint_rounds(tmp_path):

@@ -131,18 +131,39 @@ def build_generator(
 class MinibatchStdDev(layers.Layer):
     """Appends one channel: how much the batch's features vary, averaged to one number.
 
-    ProGAN's minibatch standard deviation (Karras et al. 2018, over the whole batch): D sees
-    whether a batch is as varied as real ones, so a generator that draws near-copies is caught.
-    Written here because Keras has no such layer. D sees reals and fakes in separate calls.
+    ProGAN's minibatch standard deviation (Karras et al. 2018): D sees whether a batch is as
+    varied as real ones, so a generator that draws near-copies is caught. ``group_size`` 0:
+    one figure for the whole batch (ProGAN); n > 0: one per group of n samples (StyleGAN's
+    4), which a few near-copies move further. Written here because Keras has no such layer.
+    D sees reals and fakes in separate calls.
     """
 
+    def __init__(self, group_size: int = 0, **kwargs):
+        super().__init__(**kwargs)
+        self.group_size = group_size
+
     def call(self, features):
-        spread = ops.sqrt(ops.var(ops.cast(features, "float32"), axis=0) + 1e-8)
-        channel = ops.ones_like(features[..., :1]) * ops.cast(ops.mean(spread), features.dtype)
+        values = ops.cast(features, "float32")
+        batch = values.shape[0]
+        group = min(self.group_size, batch) if batch and self.group_size else self.group_size
+        if not group:
+            spread = ops.mean(ops.sqrt(ops.var(values, axis=0) + 1e-8))
+            figure = ops.reshape(spread, (1, 1, 1, 1))
+        else:
+            if batch and batch % group:
+                raise ValueError(f"a batch of {batch} does not split into groups of {group}")
+            # Sample i joins group i % (batch / group), as in StyleGAN's reshape.
+            grouped = ops.reshape(values, (group, -1, *values.shape[1:]))
+            per_group = ops.mean(ops.sqrt(ops.var(grouped, axis=0) + 1e-8), axis=(1, 2, 3))
+            figure = ops.reshape(ops.tile(per_group, [group]), (-1, 1, 1, 1))
+        channel = ops.ones_like(features[..., :1]) * ops.cast(figure, features.dtype)
         return ops.concatenate([features, channel], axis=-1)
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], input_shape[-1] + 1)
+
+    def get_config(self):
+        return {**super().get_config(), "group_size": self.group_size}
 
 
 def build_discriminator(
@@ -154,6 +175,7 @@ def build_discriminator(
     extra_levels: int = 0,
     classes: int = 0,
     minibatch_std: bool = False,
+    minibatch_std_group: int = 0,
 ) -> keras.Model:
     """Image -> one real/fake logit (float32).
 
@@ -164,7 +186,8 @@ def build_discriminator(
     digit, instead of a linear mix of local ones. ``classes`` > 0: ``[image, label]`` in,
     a projection discriminator (Miyato and Koyama 2018): the logit adds the inner product of
     the label's embedding with D's features. ``minibatch_std`` appends ``MinibatchStdDev``'s
-    channel to D's coarsest map, a check on the variety of what G draws.
+    channel to D's coarsest map, a check on the variety of what G draws, one figure per
+    ``minibatch_std_group`` samples (0: the whole batch).
     """
 
     def weighted(layer: layers.Layer) -> layers.Layer:
@@ -183,7 +206,7 @@ def build_discriminator(
         if dropout:
             x = layers.Dropout(dropout)(x)
     if minibatch_std:
-        x = MinibatchStdDev(name="minibatch_std")(x)
+        x = MinibatchStdDev(minibatch_std_group, name="minibatch_std")(x)
     x = layers.Flatten()(x)
     if not classes:
         logit = weighted(layers.Dense(1, dtype="float32", name="logit"))(x)

@@ -143,6 +143,7 @@ class ModelConfig(Checked):
     spectral_norm: bool = False  # on every weight layer of D
     extra_levels_d: int = rule(0, low=0)  # strided convs in D below G's base size
     minibatch_std: bool = False  # D sees how varied each batch is (ProGAN; architecture.py)
+    minibatch_std_group: int = rule(0, low=0)  # its figure per group of this many; 0: the batch
     # class labels into G and a projection D; the export still takes z alone (conditional.py)
     conditional: bool = False
 

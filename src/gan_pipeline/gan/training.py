@@ -130,6 +130,7 @@ def build_gan(
             model.extra_levels_d,
             classes,
             model.minibatch_std,
+            model.minibatch_std_group,
         )
         head = None
         if train.reconstruction:
@@ -188,6 +189,12 @@ def train(
     classes = class_count(model, labels, len(images))
     if len(images) < train.batch_size:
         raise ValueError(f"{len(images)} images is fewer than one batch of {train.batch_size}")
+    group = model.minibatch_std_group if model.minibatch_std else 0
+    if group and train.batch_size % group:
+        raise ValueError(
+            f"train.batch_size={train.batch_size} does not split into "
+            f"model.minibatch_std_group={group}: want a divisor of the batch"
+        )
     if train.decay_steps < train.lr_decay_steps:
         log.info(
             "train.lr_decay_steps=%d is longer than this run's %d steps: the learning rates "
