@@ -12,27 +12,13 @@ where it resumed from, and whether TensorFlow was imported.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sys
 from pathlib import Path
 
 import numpy as np
+from crashes import KillAt
 
-from gan_pipeline.gan.callbacks import StepCallback
 from gan_pipeline.gan.training import ModelConfig, TrainConfig, train
-
-
-class KillAt(StepCallback):
-    """SIGKILLs this process after global step ``step``: no handler, no cleanup runs."""
-
-    def __init__(self, step: int):
-        super().__init__()
-        self.step = step
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.step_after(batch) == self.step:
-            os.kill(os.getpid(), signal.SIGKILL)
 
 
 def main(spec_path: Path) -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tensorflow as tf
-from crashes import CrashAt
+from crashes import AtStep, CrashAt
 from real_data import example_photos
 
 from gan_pipeline.gan.callbacks import NonFiniteLossError
@@ -63,13 +63,12 @@ def test_an_xla_run_repeats_for_a_seed_and_resumes_in_its_own_folder(mnist_sampl
     )
 
 
-class PoisonWeightsAt(CrashAt):
+class PoisonWeightsAt(AtStep):
     """Makes a discriminator weight NaN after ``step`` steps, as a diverged run would."""
 
-    def on_train_batch_end(self, batch, logs=None):
-        if self.step_after(batch) == self.step:
-            kernel = self.model.discriminator.layers[-1].kernel
-            kernel.assign(np.full(kernel.shape, np.nan, "float32"))
+    def act(self) -> None:
+        kernel = self.model.discriminator.layers[-1].kernel
+        kernel.assign(np.full(kernel.shape, np.nan, "float32"))
 
 
 def test_crash_then_rerun_resumes_with_history_and_optimizer_state(mnist_sample, tiny):
