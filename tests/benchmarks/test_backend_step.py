@@ -4,8 +4,6 @@ was started with, the MNIST default's own settings, figures written to the JSON 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,17 +12,10 @@ SCRIPT = Path(__file__).parents[2] / "benchmarks" / "backend_step.py"
 
 
 @pytest.mark.slow
-def test_each_backend_runs_in_its_own_process_and_the_ratio_is_printed(tmp_path):
+def test_each_backend_runs_in_its_own_process_and_the_ratio_is_printed(tmp_path, python):
     out = tmp_path / "backend_step.json"
     args = ["--cases", "mnist", "--steps", "1", "--warmup", "1", "--out", str(out)]
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
+    done = python([str(SCRIPT), *args])
     report = json.loads(out.read_text())
     assert [r["backend"] for r in report["results"]] == ["tensorflow", "jax"]
     for result in report["results"]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,19 +17,12 @@ SCRIPT = Path(__file__).parents[2] / "benchmarks" / "bf16_quality.py"
 
 
 @pytest.mark.slow
-def test_both_precisions_train_the_same_steps_and_are_scored(tmp_path):
+def test_both_precisions_train_the_same_steps_and_are_scored(tmp_path, python):
     _, extractor = build_classifier((28, 28, 1), classes=10)
     extractor.save(tmp_path / "classifier.h5")
     out = tmp_path / "bf16_quality.json"
     args = ["--steps", "2", "--classifier", str(tmp_path / "classifier.h5"), "--out", str(out)]
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
+    done = python([str(SCRIPT), *args])
     rows = json.loads(out.read_text())
     assert [row["precision"] for row in rows] == ["float32", "mixed_bfloat16"]
     for row in rows:

@@ -4,8 +4,6 @@ settings with the command line's overrides, figures written to the JSON it names
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,18 +12,11 @@ SCRIPT = Path(__file__).parents[2] / "benchmarks" / "faces_step.py"
 
 
 @pytest.mark.slow
-def test_two_variants_alternate_and_report_their_own_settings_and_figures(tmp_path):
+def test_two_variants_alternate_and_report_their_own_settings_and_figures(tmp_path, python):
     out = tmp_path / "faces_step.json"
     args = ["--envs", "cpu", "--steps", "1", "--warmup", "1", "--rounds", "1"]
     args += ["--params", "", "--params", "faces.model.width_d=8", "--out", str(out)]
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
+    done = python([str(SCRIPT), *args])
     report = json.loads(out.read_text())
     preset, narrow = report["results"]
     assert (preset["params"], narrow["params"]) == ("", "faces.model.width_d=8")

@@ -5,9 +5,6 @@ at 32x32 instead of a bounded wall time at the presets' sizes."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,21 +15,8 @@ pytest.importorskip("jax", reason="jax is not installed (the dev extras bring ja
 SCRIPT = Path(__file__).parents[2] / "benchmarks" / "gpu_check.py"
 
 
-def python(args: list[str], **env) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [sys.executable, *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    return done
-
-
 @pytest.mark.slow
-def test_pack_then_run_writes_grids_and_the_report(tmp_path):
+def test_pack_then_run_writes_grids_and_the_report(tmp_path, python):
     wheels = tmp_path / "wheels"
     wheels.mkdir()
     (wheels / "namex-0.1.0-py3-none-any.whl").write_bytes(b"a wheel's bytes")
