@@ -96,7 +96,18 @@ def test_policy_names_are_checked():
     assert parse_policy("color translation") == ("color", "translation")
     with pytest.raises(ValueError, match=r"unknown DiffAugment transform\(s\) \['flip'\]"):
         parse_policy("color,flip")
-    assert sorted(POLICIES) == ["color", "cutout", "translation"]
+    assert set(POLICIES) == {"color", "brightness", "saturation", "contrast"} | {
+        "translation",
+        "cutout",
+    }
+
+
+def test_colour_parts_by_name_are_the_colour_transform(digits):
+    # Each transform draws from the seed folded with its place in the policy, so naming the
+    # three parts in order repeats "color" exactly.
+    whole = diff_augment(digits, "color,cutout", seed(7))
+    parts = diff_augment(digits, "brightness saturation contrast cutout", seed(7))
+    np.testing.assert_array_equal(whole, parts)
 
 
 def test_empty_policy_is_the_identity(digits):

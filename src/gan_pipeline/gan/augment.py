@@ -88,8 +88,13 @@ def cutout(images: Tensor, seed: Tensor | None, ratio: float = 0.5) -> Tensor:
     return images * ops.cast(ops.logical_not(inside), images.dtype)[..., None]
 
 
+# DiffAugment's names, and the colour transform's three parts by their own names, so a policy
+# can keep some of them ("brightness contrast translation cutout").
 POLICIES: dict[str, tuple[Callable[[Tensor, Tensor | None], Tensor], ...]] = {
     "color": (brightness, saturation, contrast),
+    "brightness": (brightness,),
+    "saturation": (saturation,),
+    "contrast": (contrast,),
     "translation": (translation,),
     "cutout": (cutout,),
 }
