@@ -102,9 +102,11 @@ def test_policy_names_are_checked():
 
 def test_colour_parts_by_name_are_the_colour_transform(digits):
     # Each transform draws from the seed folded with its place in the policy, so naming the
-    # three parts in order repeats "color" exactly.
-    whole = diff_augment(digits, "color,cutout", seed(7))
-    parts = diff_augment(digits, "brightness saturation contrast cutout", seed(7))
+    # three parts in order repeats "color" exactly. Tinted, so saturation has work to do.
+    tinted = digits * tf.constant([1.0, 0.5, 0.2])
+    whole = diff_augment(tinted, "color,cutout", seed(7))
+    parts = diff_augment(tinted, "brightness saturation contrast cutout", seed(7))
+    assert not np.array_equal(saturation(tinted, seed(7)), tinted)
     np.testing.assert_array_equal(whole, parts)
 
 
